@@ -1,0 +1,102 @@
+/*
+ * Store: the one interface the rest of minzheng uses to reach a database.
+ * Two implementations sit behind it: SQLite (sqlite.c, the embedded default)
+ * and PostgreSQL through libpq (pg.c).  SQL is written once, portably:
+ * placeholders are '?' (rewritten to $1, $2 ... for libpq); ON CONFLICT and
+ * RETURNING work on both; column types are TEXT and BIGINT; ids come from
+ * the migration token {{pk}}.  Values cross the interface only as text,
+ * int64 or NULL, which is all the schema uses (money is int64 fen, dates are
+ * ISO text).
+ *
+ * A connection is used by one thread at a time.  Results are 0 / negative
+ * mz_db_err; a statement's text getters return pointers valid until the next
+ * step or finalize.
+ */
+#ifndef MZ_STORE_STORE_H
+#define MZ_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct mz_db mz_db;
+typedef struct mz_stmt mz_stmt;
+
+typedef enum { MZ_DB_SQLITE = 1, MZ_DB_PG = 2 } mz_db_kind;
+
+enum mz_db_err {
+    MZ_DB_OK = 0,
+    MZ_DB_ROW = 1,          /* mz_stmt_step: a row is ready */
+    MZ_DB_ERROR = -1,       /* anything else; see mz_db_errmsg */
+    MZ_DB_CONSTRAINT = -2,  /* unique / foreign key / check violation */
+    MZ_DB_BUSY = -3,        /* lock timeout, serialization failure: retry the transaction */
+};
+
+/*
+ * Opens a database.  url is "postgresql://..." or "postgres://..." for
+ * PostgreSQL, otherwise a SQLite file path (an optional "sqlite:" prefix is
+ * stripped; the parent directory must exist).  SQLite connections get WAL,
+ * foreign_keys=ON, busy_timeout 5000 ms, synchronous=NORMAL.  On failure
+ * returns NULL and writes a message into err.
+ */
+mz_db *mz_db_open(const char *url, char *err, size_t errlen);
+void mz_db_close(mz_db *db); /* NULL is fine; finalizes nothing: finalize first */
+
+mz_db_kind mz_db_kind_of(const mz_db *db);
+const char *mz_db_kind_name(const mz_db *db); /* "sqlite" or "postgresql" */
+const char *mz_db_errmsg(const mz_db *db);    /* last error on this connection */
+
+/* Runs SQL without parameters; may contain several statements. */
+int mz_db_exec(mz_db *db, const char *sql);
+
+/*
+ * Transactions.  mz_db_begin starts a write transaction (BEGIN IMMEDIATE on
+ * SQLite so that writers queue instead of failing on upgrade).  Nesting is an
+ * error.  mz_db_rollback is safe to call when no transaction is open.
+ */
+int mz_db_begin(mz_db *db);
+int mz_db_commit(mz_db *db);
+int mz_db_rollback(mz_db *db);
+int mz_db_in_transaction(const mz_db *db);
+
+/* Prepares one statement with '?' placeholders; NULL on error (see errmsg). */
+mz_stmt *mz_db_prepare(mz_db *db, const char *sql);
+
+/*
+ * Prepares and binds in one call.  types has one character per parameter:
+ * 't' const char * (NULL binds NULL), 'i' int64_t, 'n' no argument, binds NULL.
+ * Example: mz_db_prepare_bind(db, "SELECT id FROM users WHERE name = ? AND x > ?",
+ *                             "ti", name, (int64_t)5);
+ */
+mz_stmt *mz_db_prepare_bind(mz_db *db, const char *sql, const char *types, ...);
+
+/* Binding is 1-based, as in SQLite. */
+int mz_stmt_bind_text(mz_stmt *st, int idx, const char *s); /* NULL binds NULL; copied */
+int mz_stmt_bind_int64(mz_stmt *st, int idx, int64_t v);
+int mz_stmt_bind_null(mz_stmt *st, int idx);
+
+/* MZ_DB_ROW when a row is ready, MZ_DB_OK when done, negative on error. */
+int mz_stmt_step(mz_stmt *st);
+/* Resets a statement to run again with new bindings (bindings are cleared). */
+int mz_stmt_reset(mz_stmt *st);
+
+int mz_stmt_column_count(const mz_stmt *st);
+const char *mz_stmt_column_name(const mz_stmt *st, int col);
+int mz_stmt_is_null(const mz_stmt *st, int col);         /* 0-based column */
+const char *mz_stmt_text(const mz_stmt *st, int col);    /* NULL for SQL NULL */
+int64_t mz_stmt_int64(const mz_stmt *st, int col);       /* 0 for NULL */
+/* Rows changed by the last INSERT/UPDATE/DELETE run through this statement. */
+int64_t mz_stmt_changes(const mz_stmt *st);
+void mz_stmt_finalize(mz_stmt *st); /* NULL is fine */
+
+/*
+ * Conveniences for one-row queries: run, take column 0 of the first row.
+ * Return MZ_DB_ROW with *out set, MZ_DB_OK when there was no row, or a
+ * negative error.
+ */
+int mz_db_query_int64(mz_db *db, int64_t *out, const char *sql, const char *types, ...);
+/* *out is a malloc'd copy (free with mz_free), NULL for SQL NULL. */
+int mz_db_query_text(mz_db *db, char **out, const char *sql, const char *types, ...);
+/* Runs a statement that returns no rows; *changes (may be NULL) gets rows changed. */
+int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, ...);
+
+#endif
