@@ -1,0 +1,320 @@
+/*
+ * The HTTP server: libmicrohttpd with a thread pool.  This file turns MHD's
+ * callbacks into mz_req / mz_res, enforces the limits before any work (body
+ * size, header memory, connections, time), adds the security headers, and
+ * serves the built web UI with a fallback to index.html.
+ *
+ * MHD calls the access handler at least twice per request; we answer on the
+ * second call (or later, after the body), which keeps connections alive.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "base/strnum.h"
+
+static const char CSP[] =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+struct conn {
+    mz_buf body;
+    int too_large;
+    struct timespec start;
+};
+
+struct collect {
+    mz_req *req;
+    int headers; /* collecting headers (1) or query arguments (0) */
+};
+
+static enum MHD_Result collect_kv(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    struct collect *c = cls;
+    (void)kind;
+    mz_kv *arr = c->headers ? c->req->headers : c->req->query;
+    int *n = c->headers ? &c->req->nheaders : &c->req->nquery;
+    if (*n < MZ_MAX_KV && key) {
+        arr[*n].key = key;
+        arr[*n].value = value ? value : "";
+        (*n)++;
+    }
+    return MHD_YES;
+}
+
+static void new_request_id(mz_req *req)
+{
+    const char *given = mz_req_header(req, "X-Request-Id");
+    size_t n = given ? strlen(given) : 0;
+    if (n >= 8 && n < sizeof req->request_id &&
+        strspn(given, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n) {
+        memcpy(req->request_id, given, n + 1);
+        return;
+    }
+    unsigned char r[16];
+    randombytes_buf(r, sizeof r);
+    sodium_bin2hex(req->request_id, sizeof req->request_id, r, sizeof r);
+}
+
+static const char *mime_of(const char *path)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".json", "application/json"},
+        {".woff2", "font/woff2"},
+        {".woff", "font/woff"},
+        {".ttf", "font/ttf"},
+        {".yaml", "application/yaml; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"},
+    };
+    const char *dot = strrchr(path, '.');
+    if (dot)
+        for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+            if (strcmp(dot, types[i].ext) == 0)
+                return types[i].type;
+    return "application/octet-stream";
+}
+
+/* Static files of the UI.  Only plain names: no "..", no hidden files. */
+static void serve_static(mz_req *req, mz_res *res)
+{
+    const mz_app *app = req->app;
+    const char *p = req->path;
+    struct stat sb;
+    mz_error err;
+    if (app->web_root == NULL ||
+        (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)) {
+        mz_error_set(&err, 404, "not_found", NULL, "页面不存在");
+        mz_res_error(res, &err);
+        return;
+    }
+    int safe = strstr(p, "..") == NULL && strstr(p, "/.") == NULL &&
+               strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./") ==
+                   strlen(p);
+    char *file = NULL;
+    if (safe && strcmp(p, "/") != 0) {
+        file = mz_arena_printf(req->arena, "%s%s", app->web_root, p);
+        if (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode))
+            file = NULL;
+    }
+    if (file == NULL) {
+        /* Client-side routes (/users, /regions …) load the application. */
+        file = mz_arena_printf(req->arena, "%s/index.html", app->web_root);
+        res->cache_immutable = 0;
+    } else {
+        res->cache_immutable = strncmp(p, "/assets/", 8) == 0;
+    }
+    res->status = 200;
+    res->content_type = mime_of(file);
+    res->file = mz_strdup(file);
+}
+
+static void add_headers(struct MHD_Response *r, const mz_req *req, const mz_res *res, int api)
+{
+    MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Request-Id", req->request_id);
+    if (api)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+    else
+        MHD_add_response_header(r, "Cache-Control",
+                                res->cache_immutable ? "public, max-age=31536000, immutable"
+                                                     : "no-cache");
+    if (res->content_type)
+        MHD_add_response_header(r, "Content-Type", res->content_type);
+    if (res->set_cookie)
+        MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
+}
+
+static enum MHD_Result send_res(struct MHD_Connection *c, mz_req *req, mz_res *res, int api)
+{
+    struct MHD_Response *r = NULL;
+    if (res->file) {
+        int fd = open(res->file, O_RDONLY | O_CLOEXEC);
+        struct stat sb;
+        if (fd >= 0 && fstat(fd, &sb) == 0) {
+            r = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+        } else {
+            if (fd >= 0)
+                close(fd);
+            mz_error err;
+            mz_error_set(&err, 404, "not_found", NULL, "文件不存在");
+            mz_res_cleanup(res);
+            mz_res_init(res);
+            mz_res_error(res, &err);
+        }
+    }
+    if (r == NULL)
+        r = MHD_create_response_from_buffer(
+            res->body.len, res->body.data ? res->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
+    if (r == NULL)
+        return MHD_NO;
+    add_headers(r, req, res, api);
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static void log_request(const mz_req *req, const mz_res *res, const struct conn *cs)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - cs->start.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - cs->start.tv_nsec) / 1e6;
+    fprintf(stderr, "%s %s %d %.1fms %s %s\n", req->method, req->path, res->status, ms,
+            req->request_id, req->authenticated ? req->actor.username : "-");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    mz_app *app = cls;
+    struct conn *cs = *con_cls;
+    (void)version;
+    if (cs == NULL) {
+        cs = mz_calloc(1, sizeof *cs);
+        mz_buf_init(&cs->body);
+        clock_gettime(CLOCK_MONOTONIC, &cs->start);
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        int64_t n;
+        if (cl && (mz_strtoi64(cl, 0, INT64_MAX, &n) != 0 || (uint64_t)n > app->max_body))
+            cs->too_large = 1;
+        *con_cls = cs;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cs->too_large && cs->body.len + *upload_size > app->max_body)
+            cs->too_large = 1;
+        if (!cs->too_large)
+            mz_buf_append(&cs->body, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+
+    mz_req req;
+    mz_res res;
+    struct collect col;
+    mz_req_init(&req, app);
+    mz_res_init(&res);
+    req.method = method;
+    req.path = url;
+    req.body = cs->body.data;
+    req.body_len = cs->body.len;
+    req.body_too_large = cs->too_large;
+    col.req = &req;
+    col.headers = 1;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_kv, &col);
+    col.headers = 0;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_kv, &col);
+    new_request_id(&req);
+
+    int api = strncmp(url, "/api/", 5) == 0;
+    if (api && cs->too_large) {
+        mz_error err;
+        mz_error_set(&err, 413, "body_too_large", NULL, "请求内容过大，不能超过%zu字节",
+                     app->max_body);
+        mz_res_error(&res, &err);
+    } else if (api) {
+        mz_api_handle(&req, &res);
+    } else {
+        serve_static(&req, &res);
+    }
+    enum MHD_Result ok = send_res(c, &req, &res, api);
+    if (api)
+        log_request(&req, &res, cs);
+    mz_res_cleanup(&res);
+    mz_req_cleanup(&req);
+    return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct conn *cs = *con_cls;
+    (void)cls;
+    (void)c;
+    (void)toe;
+    if (cs) {
+        mz_buf_cleanup(&cs->body);
+        mz_free(cs);
+        *con_cls = NULL;
+    }
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+int mz_http_serve(mz_app *app, const char *listen, int threads)
+{
+    char host[256];
+    const char *colon = strrchr(listen, ':');
+    int64_t port;
+    struct sockaddr_in sa;
+    if (colon == NULL || (size_t)(colon - listen) >= sizeof host ||
+        mz_strtoi64(colon + 1, 1, 65535, &port) != 0) {
+        fprintf(stderr, "minzheng: listen address must be host:port, got '%s'\n", listen);
+        return -1;
+    }
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, &sa.sin_addr) !=
+        1) {
+        fprintf(stderr, "minzheng: cannot use listen host '%s' (IPv4 address expected)\n", host);
+        return -1;
+    }
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
+        NULL, on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, 512u,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_END);
+    if (d == NULL) {
+        fprintf(stderr, "minzheng: cannot listen on %s: %s\n", listen, strerror(errno));
+        return -1;
+    }
+    struct sigaction act;
+    memset(&act, 0, sizeof act);
+    act.sa_handler = on_signal;
+    sigaction(SIGINT, &act, NULL);
+    sigaction(SIGTERM, &act, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    fprintf(stderr, "minzheng: serving on http://%s (%d threads)\n", listen, threads);
+    while (!stop_requested)
+        pause();
+    fprintf(stderr, "minzheng: stopping\n");
+    MHD_stop_daemon(d);
+    return 0;
+}

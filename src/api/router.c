@@ -1,0 +1,202 @@
+/*
+ * The router: matches a request to a route, authenticates (session cookie
+ * with CSRF for writes, or bearer token), checks the route's permission in
+ * one place, runs the handler inside one transaction for writes, and maps
+ * every failure to the API's error body.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+
+enum {
+    R_PUBLIC = 1,    /* no authentication */
+    R_WRITE = 2,     /* runs in a transaction; CSRF checked for cookie sessions */
+    R_OWN_TX = 4,    /* handler manages its own transactions */
+    R_PW_CHANGE = 8, /* allowed while the user must change the password */
+};
+
+struct route {
+    const char *method;
+    const char *pattern;
+    mz_handler fn;
+    const char *perm; /* NULL: any authenticated user */
+    int flags;
+};
+
+static const struct route routes[] = {
+    {"GET", "/api/v1/health", mz_h_health, NULL, R_PUBLIC},
+    {"GET", "/api/v1/openapi.yaml", mz_h_openapi, NULL, R_PUBLIC},
+    {"POST", "/api/v1/session", mz_h_session_create, NULL, R_PUBLIC | R_OWN_TX},
+    {"GET", "/api/v1/session", mz_h_session_get, NULL, R_PW_CHANGE},
+    {"DELETE", "/api/v1/session", mz_h_session_delete, NULL, R_WRITE | R_PW_CHANGE},
+    {"POST", "/api/v1/session/password", mz_h_session_password, NULL, R_WRITE | R_PW_CHANGE},
+    {"GET", "/api/v1/roles", mz_h_roles_list, "sys:role:read", 0},
+    {"GET", "/api/v1/regions", mz_h_regions_list, "sys:region:read", 0},
+    {"GET", "/api/v1/regions/{code}", mz_h_region_get, "sys:region:read", 0},
+    {"GET", "/api/v1/users", mz_h_users_list, "sys:user:read", 0},
+    {"POST", "/api/v1/users", mz_h_users_create, "sys:user:create", R_WRITE},
+    {"GET", "/api/v1/users/{id}", mz_h_user_get, "sys:user:read", 0},
+    {"PATCH", "/api/v1/users/{id}", mz_h_user_patch, "sys:user:update", R_WRITE},
+    {"POST", "/api/v1/users/{id}/password", mz_h_user_password, "sys:user:reset_password", R_WRITE},
+    {"POST", "/api/v1/users/{id}/tokens", mz_h_user_token, "sys:token:create", R_WRITE},
+    {"GET", "/api/v1/audit", mz_h_audit_list, "sys:audit:read", 0},
+    {"GET", "/api/v1/audit/verify", mz_h_audit_verify, "sys:audit:verify", 0},
+    {"GET", "/api/v1/calendar", mz_h_calendar_list, "sys:calendar:read", 0},
+    {"GET", "/api/v1/calendar/add-workdays", mz_h_calendar_add, "sys:calendar:read", 0},
+};
+
+/* Matches path against pattern, collecting {x} parts into req->params. */
+static int match(const char *pattern, const char *path, mz_req *req)
+{
+    const char *p = pattern, *s = path;
+    int n = 0;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *end = strchr(s, '/');
+            size_t len = end ? (size_t)(end - s) : strlen(s);
+            if (len == 0 || n >= MZ_MAX_PARAMS)
+                return 0;
+            req->params[n++] = mz_arena_strndup(req->arena, s, len);
+            s += len;
+            p = strchr(p, '}') + 1;
+        } else if (*p++ != *s++) {
+            return 0;
+        }
+    }
+    if (*p || *s)
+        return 0;
+    req->nparams = n;
+    return 1;
+}
+
+static const char *cookie_value(const mz_req *req, const char *name, char *buf, size_t len)
+{
+    const char *c = mz_req_header(req, "Cookie");
+    size_t nl = strlen(name);
+    while (c && *c) {
+        while (*c == ' ' || *c == ';')
+            c++;
+        if (strncmp(c, name, nl) == 0 && c[nl] == '=') {
+            const char *v = c + nl + 1, *end = strchr(v, ';');
+            size_t vl = end ? (size_t)(end - v) : strlen(v);
+            if (vl >= len)
+                return NULL;
+            memcpy(buf, v, vl);
+            buf[vl] = '\0';
+            return buf;
+        }
+        c = strchr(c, ';');
+    }
+    return NULL;
+}
+
+static int authenticate(mz_req *req, int write, mz_error *err)
+{
+    const char *auth = mz_req_header(req, "Authorization");
+    mz_app *app = req->app;
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        if (mz_auth_bearer(req->db, auth + 7, &req->actor, err) < 0)
+            return -1;
+    } else {
+        char buf[MZ_TOKEN_LEN + 2];
+        const char *tok = cookie_value(req, "mz_session", buf, sizeof buf);
+        if (tok == NULL)
+            return mz_error_set(err, 401, "unauthenticated", NULL,
+                                "未登录或登录已过期，请重新登录");
+        if (mz_auth_session(req->db, &app->security, tok, &req->actor, req->csrf, err) < 0)
+            return -1;
+        req->via_cookie = 1;
+        req->session_token = mz_arena_strdup(req->arena, tok);
+        if (write) {
+            const char *h = mz_req_header(req, "X-CSRF-Token");
+            if (h == NULL || strcmp(h, req->csrf) != 0)
+                return mz_error_set(err, 403, "csrf_failed", NULL,
+                                    "请求校验失败（缺少或错误的 X-CSRF-Token），请刷新页面后重试");
+        }
+    }
+    req->authenticated = 1;
+    snprintf(req->actor.request_id, sizeof req->actor.request_id, "%s", req->request_id);
+    return 0;
+}
+
+static void dispatch(mz_req *req, mz_res *res, const struct route *r)
+{
+    mz_error err;
+    mz_error_clear(&err);
+    int write = (r->flags & R_WRITE) != 0;
+    char dberr[256];
+
+    req->db = mz_pool_get(req->app->pool, dberr, sizeof dberr);
+    if (req->db == NULL) {
+        mz_error_internal(&err, dberr);
+        mz_res_error(res, &err);
+        return;
+    }
+    if (!(r->flags & R_PUBLIC)) {
+        if (authenticate(req, write || strcmp(req->method, "GET") != 0, &err) < 0)
+            goto fail;
+        if (req->actor.must_change_password && !(r->flags & R_PW_CHANGE)) {
+            mz_error_set(&err, 403, "password_change_required", NULL, "请先修改初始密码");
+            goto fail;
+        }
+        if (r->perm && !mz_actor_can(&req->actor, r->perm)) {
+            mz_error_set(&err, 403, "forbidden", NULL, "您没有执行此操作的权限");
+            goto fail;
+        }
+    } else {
+        snprintf(req->actor.request_id, sizeof req->actor.request_id, "%s", req->request_id);
+    }
+    if (write && !(r->flags & R_OWN_TX)) {
+        if (mz_db_begin(req->db) < 0) {
+            mz_error_internal(&err, mz_db_errmsg(req->db));
+            goto fail;
+        }
+        r->fn(req, res);
+        if (res->status < 400) {
+            int rc = mz_db_commit(req->db);
+            if (rc < 0) {
+                mz_db_rollback(req->db);
+                mz_res_cleanup(res);
+                mz_res_init(res);
+                if (rc == MZ_DB_BUSY)
+                    mz_error_set(&err, 503, "busy", NULL, "系统繁忙，请稍后重试");
+                else
+                    mz_error_internal(&err, mz_db_errmsg(req->db));
+                goto fail;
+            }
+        } else {
+            mz_db_rollback(req->db);
+        }
+    } else {
+        r->fn(req, res);
+    }
+    mz_pool_put(req->app->pool, req->db, res->status >= 500);
+    req->db = NULL;
+    return;
+fail:
+    mz_res_error(res, &err);
+    mz_pool_put(req->app->pool, req->db, err.status >= 500);
+    req->db = NULL;
+}
+
+void mz_api_handle(mz_req *req, mz_res *res)
+{
+    mz_error err;
+    int path_matched = 0;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (!match(routes[i].pattern, req->path, req))
+            continue;
+        path_matched = 1;
+        if (strcmp(routes[i].method, req->method) == 0) {
+            dispatch(req, res, &routes[i]);
+            return;
+        }
+    }
+    if (path_matched)
+        mz_error_set(&err, 405, "method_not_allowed", NULL, "不支持的请求方法：%s", req->method);
+    else
+        mz_error_set(&err, 404, "not_found", NULL, "接口不存在：%s", req->path);
+    mz_res_error(res, &err);
+}
