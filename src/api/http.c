@@ -188,33 +188,10 @@ static void log_request(const mz_req *req, const mz_res *res, const struct conn 
             req->request_id, req->authenticated ? req->actor.username : "-");
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload,
-                                  size_t *upload_size, void **con_cls)
+/* Builds the request from what MHD collected, answers it and logs it. */
+static enum MHD_Result answer(mz_app *app, struct MHD_Connection *c, struct conn *cs,
+                              const char *url, const char *method)
 {
-    mz_app *app = cls;
-    struct conn *cs = *con_cls;
-    (void)version;
-    if (cs == NULL) {
-        cs = mz_calloc(1, sizeof *cs);
-        mz_buf_init(&cs->body);
-        clock_gettime(CLOCK_MONOTONIC, &cs->start);
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        int64_t n;
-        if (cl && (mz_strtoi64(cl, 0, INT64_MAX, &n) != 0 || (uint64_t)n > app->max_body))
-            cs->too_large = 1;
-        *con_cls = cs;
-        return MHD_YES;
-    }
-    if (*upload_size) {
-        if (!cs->too_large && cs->body.len + *upload_size > app->max_body)
-            cs->too_large = 1;
-        if (!cs->too_large)
-            mz_buf_append(&cs->body, upload, *upload_size);
-        *upload_size = 0;
-        return MHD_YES;
-    }
-
     mz_req req;
     mz_res res;
     struct collect col;
@@ -233,7 +210,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     new_request_id(&req);
 
     int api = strncmp(url, "/api/", 5) == 0;
-    if (api && cs->too_large) {
+    if (cs->too_large) {
         mz_error err;
         mz_error_set(&err, 413, "body_too_large", NULL, "请求内容过大，不能超过%zu字节",
                      app->max_body);
@@ -243,12 +220,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else {
         serve_static(&req, &res);
     }
-    enum MHD_Result ok = send_res(c, &req, &res, api);
+    enum MHD_Result ok = send_res(c, &req, &res, api || cs->too_large);
     if (api)
         log_request(&req, &res, cs);
     mz_res_cleanup(&res);
     mz_req_cleanup(&req);
     return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    mz_app *app = cls;
+    struct conn *cs = *con_cls;
+    (void)version;
+    if (cs == NULL) {
+        cs = mz_calloc(1, sizeof *cs);
+        mz_buf_init(&cs->body);
+        clock_gettime(CLOCK_MONOTONIC, &cs->start);
+        *con_cls = cs;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        int64_t n;
+        if (cl && (mz_strtoi64(cl, 0, INT64_MAX, &n) != 0 || (uint64_t)n > app->max_body)) {
+            /* Refuse before reading a byte of the body; MHD closes the connection. */
+            cs->too_large = 1;
+            return answer(app, c, cs, url, method);
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cs->too_large && cs->body.len + *upload_size > app->max_body) {
+            cs->too_large = 1;
+            mz_buf_cleanup(&cs->body);
+        }
+        if (!cs->too_large)
+            mz_buf_append(&cs->body, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return answer(app, c, cs, url, method);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,

@@ -1,0 +1,47 @@
+# minzheng — the thin layer over CMake and npm.  `make run` and `make test`
+# install whatever is missing first (scripts/deps.sh), so both work on a
+# fresh Debian 12 machine as root.
+.PHONY: all deps build build-c build-web run demo test bench fmt lint clean
+
+LISTEN ?= 127.0.0.1:8080
+DB ?= var/minzheng.db
+C_SOURCES := $(shell find src tests/unit -name '*.[ch]' 2>/dev/null)
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps build-c build-web
+
+build-c:
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j2
+
+web/dist/index.html: $(shell find web/src web/index.html web/vite.config.js web/package-lock.json 2>/dev/null)
+	cd web && npm run build
+
+build-web: web/dist/index.html
+
+# Creates the database on first start, loads the Suqian registry and the demo
+# accounts (both steps do nothing when already done), then serves.
+run: build
+	@mkdir -p var
+	@build/minzheng --db "$${MZ_DB:-$(DB)}" migrate
+	@build/minzheng --db "$${MZ_DB:-$(DB)}" demo
+	build/minzheng --db "$${MZ_DB:-$(DB)}" --listen "$${MZ_LISTEN:-$(LISTEN)}" serve
+
+test:
+	@scripts/test.sh
+
+bench: build
+	@echo "The benchmark suite (bench/) arrives with issue 5; nothing to run yet."
+
+fmt:
+	clang-format -i $(C_SOURCES)
+
+lint:
+	clang-format --dry-run --Werror $(C_SOURCES)
+
+clean:
+	rm -rf build build-asan web/dist
