@@ -37,6 +37,7 @@ typedef struct mz_kv {
 
 #define MZ_MAX_KV 64
 #define MZ_MAX_PARAMS 4
+#define MZ_MAX_HEADER_BYTES 16384 /* all request header names and values together */
 
 typedef struct mz_req {
     mz_app *app;
@@ -69,6 +70,7 @@ typedef struct mz_res {
     char *set_cookie;    /* one Set-Cookie value or NULL; malloc'd */
     char *file;          /* serve this file instead of body; malloc'd */
     int cache_immutable; /* static assets with hashed names */
+    const char *allow;   /* Allow header of a 405, arena-owned */
 } mz_res;
 
 void mz_req_init(mz_req *req, mz_app *app);

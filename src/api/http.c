@@ -147,6 +147,8 @@ static void add_headers(struct MHD_Response *r, const mz_req *req, const mz_res 
         MHD_add_response_header(r, "Content-Type", res->content_type);
     if (res->set_cookie)
         MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
+    if (res->allow)
+        MHD_add_response_header(r, "Allow", res->allow);
 }
 
 static enum MHD_Result send_res(struct MHD_Connection *c, mz_req *req, mz_res *res, int api)
@@ -210,7 +212,16 @@ static enum MHD_Result answer(mz_app *app, struct MHD_Connection *c, struct conn
     new_request_id(&req);
 
     int api = strncmp(url, "/api/", 5) == 0;
-    if (cs->too_large) {
+    size_t header_bytes = 0;
+    for (int i = 0; i < req.nheaders; i++)
+        header_bytes += strlen(req.headers[i].key) + strlen(req.headers[i].value) + 4;
+    if (header_bytes > MZ_MAX_HEADER_BYTES || req.nheaders >= MZ_MAX_KV) {
+        mz_error err;
+        mz_error_set(&err, 431, "headers_too_large", NULL, "请求头过大，不能超过%d字节",
+                     MZ_MAX_HEADER_BYTES);
+        mz_res_error(&res, &err);
+        api = 1;
+    } else if (cs->too_large) {
         mz_error err;
         mz_error_set(&err, 413, "body_too_large", NULL, "请求内容过大，不能超过%zu字节",
                      app->max_body);

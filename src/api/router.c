@@ -184,19 +184,23 @@ fail:
 void mz_api_handle(mz_req *req, mz_res *res)
 {
     mz_error err;
-    int path_matched = 0;
+    mz_buf allow;
+    mz_buf_init(&allow);
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (!match(routes[i].pattern, req->path, req))
             continue;
-        path_matched = 1;
         if (strcmp(routes[i].method, req->method) == 0) {
+            mz_buf_cleanup(&allow);
             dispatch(req, res, &routes[i]);
             return;
         }
+        mz_buf_printf(&allow, "%s%s", allow.len ? ", " : "", routes[i].method);
     }
-    if (path_matched)
+    if (allow.len) {
         mz_error_set(&err, 405, "method_not_allowed", NULL, "不支持的请求方法：%s", req->method);
-    else
+        res->allow = mz_arena_strdup(req->arena, allow.data);
+        mz_buf_cleanup(&allow);
+    } else
         mz_error_set(&err, 404, "not_found", NULL, "接口不存在：%s", req->path);
     mz_res_error(res, &err);
 }
