@@ -89,6 +89,7 @@ stop_server() {
 # api_suite LABEL BIN DB
 api_suite() {
   local label=$1 bin=$2 db=$3 log="$WORK/server-$1.log" out="$WORK/api-$1.log"
+  case "$db" in postgres*) export MZ_STORE=postgresql ;; *) export MZ_STORE=sqlite ;; esac
   step "API tests on $label"
   if ! start_server "$bin" "$db" "$log"; then
     FAILED=$((FAILED + 1)); FAILED_STEPS+=("api-$label (server)"); return
