@@ -14,9 +14,9 @@
 void *mz_malloc(size_t n);
 void *mz_calloc(size_t count, size_t size); /* aborts when count*size overflows */
 void *mz_realloc(void *p, size_t n);
-char *mz_strdup(const char *s);             /* NULL in, NULL out */
+char *mz_strdup(const char *s); /* NULL in, NULL out */
 char *mz_strndup(const char *s, size_t n);
-void mz_free(void *p);                      /* NULL is fine */
+void mz_free(void *p); /* NULL is fine */
 
 /* Wipes n bytes in a way the compiler cannot elide (for secrets). */
 void mz_wipe(void *p, size_t n);
@@ -27,12 +27,11 @@ void mz_wipe(void *p, size_t n);
  */
 typedef struct mz_arena mz_arena;
 mz_arena *mz_arena_new(void);
-void mz_arena_free(mz_arena *a); /* NULL is fine */
+void mz_arena_free(mz_arena *a);             /* NULL is fine */
 void *mz_arena_alloc(mz_arena *a, size_t n); /* zeroed, 16-byte aligned */
 char *mz_arena_strdup(mz_arena *a, const char *s);
 char *mz_arena_strndup(mz_arena *a, const char *s, size_t n);
-char *mz_arena_printf(mz_arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+char *mz_arena_printf(mz_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Buffer: a growable, always NUL-terminated byte string owned by the caller. */
 typedef struct mz_buf {
