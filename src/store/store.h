@@ -52,13 +52,20 @@ int mz_db_exec(mz_db *db, const char *sql);
  * Transactions.  mz_db_begin starts a write transaction (BEGIN IMMEDIATE on
  * SQLite so that writers queue instead of failing on upgrade).  Nesting is an
  * error.  mz_db_rollback is safe to call when no transaction is open.
+ * A statement that fails inside a transaction dooms it on both engines (as
+ * PostgreSQL does natively): mz_db_commit then rolls back and returns the
+ * first error.  mz_db_commit always ends the transaction.
  */
 int mz_db_begin(mz_db *db);
 int mz_db_commit(mz_db *db);
 int mz_db_rollback(mz_db *db);
 int mz_db_in_transaction(const mz_db *db);
 
-/* Prepares one statement with '?' placeholders; NULL on error (see errmsg). */
+/*
+ * Prepares one statement with '?' placeholders; NULL on error (see errmsg).
+ * PostgreSQL sees the SQL only at the first step: errors in it surface there,
+ * and the column count is 0 until then.
+ */
 mz_stmt *mz_db_prepare(mz_db *db, const char *sql);
 
 /*

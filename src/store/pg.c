@@ -1,0 +1,462 @@
+/*
+ * PostgreSQL engine for the store, through libpq.  Statements are written
+ * with SQLite's '?' placeholders; prepare rewrites them to $1, $2 ... outside
+ * string literals, quoted identifiers and comments.  The statement is sent
+ * with PQexecParams on its first step, in text format, and later steps walk
+ * the rows of the PGresult, so a statement costs one round trip and the
+ * server sees its SQL only then: syntax errors surface at the first step,
+ * not at prepare.  Text parameters go untyped (the server infers the type
+ * from the context, as for a quoted literal); int64 parameters go as int8.
+ *
+ * Every connection gets client_encoding UTF8 and a 30 s statement_timeout as
+ * connection parameters, so they survive RESET and a URL may override them;
+ * server NOTICEs are dropped rather than printed on stderr.
+ */
+#include "store/private.h"
+
+#include "base/mem.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Type OIDs from the server's catalog/pg_type.h, fixed since PostgreSQL 7. */
+enum { PG_BOOL_OID = 16, PG_INT8_OID = 20 };
+
+/* PostgreSQL refuses more parameters than a 16-bit count can carry. */
+enum { PG_MAX_PARAMS = 65535 };
+
+struct pg_db {
+    struct mz_db base;
+    PGconn *conn;
+};
+
+struct pg_stmt {
+    struct mz_stmt base;
+    char *sql; /* with $n placeholders */
+    int nparams;
+    char **values; /* nparams copies, NULL for SQL NULL */
+    Oid *types;    /* nparams; 0 lets the server infer the type */
+    PGresult *res; /* NULL until the first step */
+    int row;       /* the current row of res */
+    int done;      /* ran to the end or failed; stepping again repeats result */
+    int result;    /* MZ_DB_OK or the error, once done */
+    int64_t changes;
+};
+
+static PGconn *conn_of(const mz_db *db)
+{
+    return ((const struct pg_db *)db)->conn;
+}
+
+static struct pg_stmt *stmt_of(mz_stmt *st)
+{
+    return (struct pg_stmt *)st;
+}
+
+static const struct pg_stmt *cstmt_of(const mz_stmt *st)
+{
+    return (const struct pg_stmt *)st;
+}
+
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* Copies a libpq message onto one line: whitespace runs become one space. */
+static void copy_oneline(char *dst, size_t n, const char *src)
+{
+    size_t len = 0;
+    int space = 0;
+
+    if (n == 0)
+        return;
+    for (; *src != '\0' && len + 1 < n; src++) {
+        if (isspace((unsigned char)*src)) {
+            space = len > 0;
+            continue;
+        }
+        if (space && len + 2 < n)
+            dst[len++] = ' ';
+        space = 0;
+        dst[len++] = *src;
+    }
+    dst[len] = '\0';
+}
+
+/*
+ * Maps a result that is not a success onto mz_db_err and records its
+ * message.  res may be NULL when libpq could not even produce a result.
+ */
+static int result_error(mz_db *db, const PGresult *res)
+{
+    const char *state = NULL, *primary = NULL, *detail = NULL;
+
+    if (res != NULL) {
+        state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+        detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+    }
+    if (primary != NULL)
+        mz_db_set_error(db, "%s%s%s", primary, detail ? ": " : "", detail ? detail : "");
+    else if (res != NULL && PQresultStatus(res) == PGRES_EMPTY_QUERY)
+        mz_db_set_error(db, "empty statement");
+    else if (res != NULL && PQresultStatus(res) != PGRES_FATAL_ERROR)
+        mz_db_set_error(db, "unsupported result: %s", PQresStatus(PQresultStatus(res)));
+    else
+        copy_oneline(db->errmsg, sizeof(db->errmsg), PQerrorMessage(conn_of(db)));
+    if (state == NULL)
+        return MZ_DB_ERROR;
+    if (strncmp(state, "23", 2) == 0)
+        return MZ_DB_CONSTRAINT;
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+        return MZ_DB_BUSY;
+    return MZ_DB_ERROR;
+}
+
+static int result_ok(const PGresult *res)
+{
+    ExecStatusType s = PQresultStatus(res);
+
+    return res != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK);
+}
+
+static void pg_close(mz_db *db)
+{
+    PQfinish(conn_of(db));
+    mz_free(db);
+}
+
+static int pg_exec(mz_db *db, const char *sql)
+{
+    PGresult *res = PQexec(conn_of(db), sql);
+    int rc = MZ_DB_OK;
+
+    /* Blank or comment-only SQL is a no-op, as sqlite3_exec treats it. */
+    if (!result_ok(res) && PQresultStatus(res) != PGRES_EMPTY_QUERY)
+        rc = result_error(db, res);
+
+    PQclear(res);
+    return rc;
+}
+
+static int pg_in_transaction(const mz_db *db)
+{
+    PGTransactionStatusType s = PQtransactionStatus(conn_of(db));
+
+    return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+static int is_ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/*
+ * Length of the dollar-quote opener ("$$" or "$tag$") at p, 0 if p does not
+ * open one.  A '$' inside an identifier or before a digit ($1) opens nothing.
+ */
+static size_t dollar_tag(const char *sql, const char *p)
+{
+    const char *q = p + 1;
+
+    if (p > sql && is_ident_char(p[-1]))
+        return 0;
+    if (isdigit((unsigned char)*q))
+        return 0;
+    while (*q != '$' && is_ident_char(*q))
+        q++;
+    return *q == '$' ? (size_t)(q - p + 1) : 0;
+}
+
+/*
+ * Length of the literal, quoted identifier or comment starting at p, 0 when
+ * p starts none.  An unterminated one runs to the end; the server reports it.
+ */
+static size_t quoted_len(const char *sql, const char *p)
+{
+    const char *q = p + 1;
+    size_t tag;
+
+    if (*p == '\'') {
+        /* E'...' strings take backslash escapes; '' is two adjacent literals. */
+        int escapes =
+            p > sql && (p[-1] == 'E' || p[-1] == 'e') && (p - 1 == sql || !is_ident_char(p[-2]));
+        while (*q != '\0' && *q != '\'') {
+            if (escapes && *q == '\\' && q[1] != '\0')
+                q++;
+            q++;
+        }
+        return (size_t)(q - p) + (*q != '\0');
+    }
+    if (*p == '"') {
+        while (*q != '\0' && *q != '"')
+            q++;
+        return (size_t)(q - p) + (*q != '\0');
+    }
+    if (p[0] == '-' && p[1] == '-') {
+        while (*q != '\0' && *q != '\n')
+            q++;
+        return (size_t)(q - p);
+    }
+    if (p[0] == '/' && p[1] == '*') {
+        int depth = 1;
+        for (q = p + 2; *q != '\0' && depth > 0; q++) {
+            if (q[0] == '/' && q[1] == '*') {
+                depth++;
+                q++;
+            } else if (q[0] == '*' && q[1] == '/') {
+                depth--;
+                q++;
+            }
+        }
+        return (size_t)(q - p);
+    }
+    if (*p == '$' && (tag = dollar_tag(sql, p)) > 0) {
+        const char *end = p + tag;
+        while (*end != '\0' && strncmp(end, p, tag) != 0)
+            end++;
+        return *end == '\0' ? (size_t)(end - p) : (size_t)(end - p) + tag;
+    }
+    return 0;
+}
+
+/* Copies sql with every '?' placeholder replaced by $1, $2 ... */
+static char *rewrite_placeholders(const char *sql, int *nparams)
+{
+    mz_buf out;
+    const char *p = sql;
+    int n = 0;
+
+    mz_buf_init(&out);
+    while (*p != '\0') {
+        size_t len = quoted_len(sql, p);
+        if (len > 0) {
+            mz_buf_append(&out, p, len);
+            p += len;
+        } else if (*p == '?') {
+            mz_buf_printf(&out, "$%d", ++n);
+            p++;
+        } else {
+            mz_buf_putc(&out, *p++);
+        }
+    }
+    *nparams = n;
+    return mz_buf_steal(&out);
+}
+
+static mz_stmt *pg_prepare(mz_db *db, const char *sql)
+{
+    struct pg_stmt *st;
+    int n;
+    char *text = rewrite_placeholders(sql, &n);
+
+    if (n > PG_MAX_PARAMS) {
+        mz_db_set_error(db, "too many parameters: %d", n);
+        mz_free(text);
+        return NULL;
+    }
+    st = mz_calloc(1, sizeof(*st));
+    st->base.db = db;
+    st->sql = text;
+    st->nparams = n;
+    st->values = mz_calloc((size_t)n, sizeof(*st->values));
+    st->types = mz_calloc((size_t)n, sizeof(*st->types));
+    return &st->base;
+}
+
+static int pg_param_count(const mz_stmt *st)
+{
+    return cstmt_of(st)->nparams;
+}
+
+/* Stores a parameter; takes ownership of value. */
+static int set_param(mz_stmt *base, int idx, char *value, Oid type)
+{
+    struct pg_stmt *st = stmt_of(base);
+
+    if (st->res != NULL || st->done) {
+        mz_free(value);
+        mz_db_set_error(base->db, "statement already run: reset it before binding");
+        return MZ_DB_ERROR;
+    }
+    mz_free(st->values[idx - 1]);
+    st->values[idx - 1] = value;
+    st->types[idx - 1] = type;
+    return MZ_DB_OK;
+}
+
+static int pg_bind_text(mz_stmt *st, int idx, const char *s)
+{
+    return set_param(st, idx, mz_strdup(s), 0);
+}
+
+static int pg_bind_int64(mz_stmt *st, int idx, int64_t v)
+{
+    char num[24];
+
+    snprintf(num, sizeof(num), "%" PRId64, v);
+    return set_param(st, idx, mz_strdup(num), PG_INT8_OID);
+}
+
+static int pg_bind_null(mz_stmt *st, int idx)
+{
+    return set_param(st, idx, NULL, 0);
+}
+
+/* Rows changed, from the command tag; 0 for statements that change none. */
+static int64_t tag_changes(PGresult *res)
+{
+    const char *tag = PQcmdStatus(res);
+
+    if (strncmp(tag, "INSERT ", 7) != 0 && strncmp(tag, "UPDATE ", 7) != 0 &&
+        strncmp(tag, "DELETE ", 7) != 0 && strncmp(tag, "MERGE ", 6) != 0)
+        return 0;
+    return strtoll(PQcmdTuples(res), NULL, 10);
+}
+
+static int finish(struct pg_stmt *st, int result)
+{
+    st->done = 1;
+    st->result = result;
+    return result;
+}
+
+static int pg_step(mz_stmt *base)
+{
+    struct pg_stmt *st = stmt_of(base);
+
+    if (st->done)
+        return st->result;
+    if (st->res == NULL) {
+        st->res = PQexecParams(conn_of(base->db), st->sql, st->nparams, st->types,
+                               (const char *const *)st->values, NULL, NULL, 0);
+        if (!result_ok(st->res))
+            return finish(st, result_error(base->db, st->res));
+        st->changes = tag_changes(st->res);
+        st->row = -1;
+    }
+    st->row++;
+    if (st->row < PQntuples(st->res))
+        return MZ_DB_ROW;
+    return finish(st, MZ_DB_OK);
+}
+
+static void pg_reset(mz_stmt *base)
+{
+    struct pg_stmt *st = stmt_of(base);
+
+    PQclear(st->res);
+    st->res = NULL;
+    for (int i = 0; i < st->nparams; i++) {
+        mz_free(st->values[i]);
+        st->values[i] = NULL;
+        st->types[i] = 0;
+    }
+    st->row = 0;
+    st->done = 0;
+    st->result = MZ_DB_OK;
+    st->changes = 0;
+}
+
+static int pg_column_count(const mz_stmt *st)
+{
+    const PGresult *res = cstmt_of(st)->res;
+
+    return res != NULL ? PQnfields(res) : 0;
+}
+
+static const char *pg_column_name(const mz_stmt *st, int col)
+{
+    return PQfname(cstmt_of(st)->res, col);
+}
+
+static const char *pg_column_text(const mz_stmt *base, int col)
+{
+    const struct pg_stmt *st = cstmt_of(base);
+
+    if (PQgetisnull(st->res, st->row, col))
+        return NULL;
+    return PQgetvalue(st->res, st->row, col);
+}
+
+static int64_t pg_column_int64(const mz_stmt *base, int col)
+{
+    const struct pg_stmt *st = cstmt_of(base);
+    const char *v = pg_column_text(base, col);
+
+    if (v == NULL)
+        return 0;
+    /* SQLite answers comparisons with 0 / 1; PostgreSQL with f / t. */
+    if (PQftype(st->res, col) == PG_BOOL_OID)
+        return v[0] == 't';
+    return strtoll(v, NULL, 10);
+}
+
+static int64_t pg_changes(const mz_stmt *st)
+{
+    return cstmt_of(st)->changes;
+}
+
+static void pg_finalize(mz_stmt *base)
+{
+    struct pg_stmt *st = stmt_of(base);
+
+    pg_reset(base);
+    mz_free(st->values);
+    mz_free(st->types);
+    mz_free(st->sql);
+    mz_free(st);
+}
+
+static const struct mz_db_ops pg_ops = {
+    .kind = MZ_DB_PG,
+    .name = "postgresql",
+    .begin_sql = "BEGIN",
+    .close = pg_close,
+    .exec = pg_exec,
+    .in_transaction = pg_in_transaction,
+    .prepare = pg_prepare,
+    .param_count = pg_param_count,
+    .bind_text = pg_bind_text,
+    .bind_int64 = pg_bind_int64,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .reset = pg_reset,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
+    .text = pg_column_text,
+    .int64 = pg_column_int64,
+    .changes = pg_changes,
+    .finalize = pg_finalize,
+};
+
+mz_db *mz_pg_open(const char *url, char *err, size_t errlen)
+{
+    /* Keywords are applied in order: the URL (dbname) may override ours. */
+    static const char *const keys[] = {"client_encoding", "options", "fallback_application_name",
+                                       "dbname", NULL};
+    const char *const values[] = {"UTF8", "-c statement_timeout=30s", "minzheng", url, NULL};
+    struct pg_db *db;
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
+
+    if (PQstatus(conn) != CONNECTION_OK) {
+        if (errlen > 0) {
+            size_t n = (size_t)snprintf(err, errlen, "cannot connect to PostgreSQL: ");
+            if (n < errlen)
+                copy_oneline(err + n, errlen - n, PQerrorMessage(conn));
+        }
+        PQfinish(conn);
+        return NULL;
+    }
+    PQsetNoticeProcessor(conn, ignore_notice, NULL);
+    db = mz_calloc(1, sizeof(*db));
+    db->base.ops = &pg_ops;
+    db->conn = conn;
+    return &db->base;
+}

@@ -1,0 +1,61 @@
+/*
+ * Store internals shared by the dispatch layer (store.c) and the two engines
+ * (sqlite.c, pg.c).  An engine fills a struct mz_db_ops with its primitives
+ * and embeds struct mz_db / struct mz_stmt as the first member of its own
+ * connection and statement structs.  store.c owns everything that must
+ * behave the same on both engines: argument checks, the transaction rules,
+ * the "is a row ready" guard on the getters, and the convenience functions.
+ * Nothing outside src/store includes this header.
+ */
+#ifndef MZ_STORE_PRIVATE_H
+#define MZ_STORE_PRIVATE_H
+
+#include "store/store.h"
+
+struct mz_db_ops {
+    mz_db_kind kind;
+    const char *name;      /* "sqlite" or "postgresql" */
+    const char *begin_sql; /* how this engine opens a write transaction */
+    void (*close)(mz_db *db);
+    int (*exec)(mz_db *db, const char *sql);
+    int (*in_transaction)(const mz_db *db);
+    mz_stmt *(*prepare)(mz_db *db, const char *sql);
+    int (*param_count)(const mz_stmt *st);
+    int (*bind_text)(mz_stmt *st, int idx, const char *s);
+    int (*bind_int64)(mz_stmt *st, int idx, int64_t v);
+    int (*bind_null)(mz_stmt *st, int idx);
+    int (*step)(mz_stmt *st);
+    void (*reset)(mz_stmt *st);
+    int (*column_count)(const mz_stmt *st);
+    const char *(*column_name)(const mz_stmt *st, int col);
+    const char *(*text)(const mz_stmt *st, int col); /* NULL for SQL NULL */
+    int64_t (*int64)(const mz_stmt *st, int col);
+    int64_t (*changes)(const mz_stmt *st);
+    void (*finalize)(mz_stmt *st);
+};
+
+struct mz_db {
+    const struct mz_db_ops *ops;
+    /*
+     * The first error code seen inside the open transaction, 0 if none.
+     * PostgreSQL aborts a transaction on any error while SQLite only undoes
+     * the failing statement; store.c makes both behave like PostgreSQL so
+     * that code tested on one engine is right on the other.
+     */
+    int tx_error;
+    char errmsg[512];
+};
+
+struct mz_stmt {
+    mz_db *db;
+    int has_row; /* the last step returned MZ_DB_ROW */
+};
+
+/* Records a message as the connection's last error. */
+void mz_db_set_error(mz_db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Engine constructors, called by mz_db_open with the URL already classified. */
+mz_db *mz_sqlite_open(const char *path, char *err, size_t errlen);
+mz_db *mz_pg_open(const char *url, char *err, size_t errlen);
+
+#endif
