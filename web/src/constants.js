@@ -1,0 +1,66 @@
+// Static dictionaries for the UI.
+
+export const SYSTEM_NAME = '宿迁市民政综合业务平台'
+
+// Fallback when the user may not read GET /roles (sys:role:read): the nine roles of the platform
+// (src/store/migrations/001_platform.sql), with the region levels each may be held at.
+export const STATIC_ROLES = [
+  { code: 'city_admin', name: '系统管理员', levels: ['city', 'county'] },
+  { code: 'county_worker', name: '县区经办人', levels: ['county'] },
+  { code: 'county_approver', name: '县区审批人', levels: ['county'] },
+  { code: 'township_worker', name: '乡镇经办人', levels: ['township'] },
+  { code: 'township_approver', name: '乡镇审批人', levels: ['township'] },
+  { code: 'village_worker', name: '村居协理员', levels: ['village'] },
+  { code: 'finance', name: '财务人员', levels: ['city', 'county', 'township'] },
+  { code: 'leader', name: '领导', levels: ['city', 'county', 'township'] },
+  { code: 'auditor', name: '审计员', levels: ['city', 'county'] },
+]
+
+// Role level names (roles.levels) → region level numbers (Region.level).
+export const LEVEL_NUMBER = { province: 1, city: 2, county: 3, township: 4, village: 5 }
+export const LEVEL_NAME = { 1: '省', 2: '市', 3: '县区', 4: '乡镇街道', 5: '村居' }
+export const LEVEL_KEY_NAME = { province: '省', city: '市', county: '县区', township: '乡镇街道', village: '村居' }
+
+export const KIND_NAME = { urban: '城镇', rural: '农村' }
+
+// What each permission lets the user do (home page).
+export const PERMISSION_TEXT = {
+  'sys:region:read': '查看本辖区行政区划',
+  'sys:user:read': '查看本辖区用户',
+  'sys:user:create': '新建用户账户',
+  'sys:user:update': '修改用户信息，停用或启用账户',
+  'sys:user:reset_password': '重置用户密码',
+  'sys:token:create': '为用户创建接口令牌',
+  'sys:role:read': '查看角色及其权限',
+  'sys:calendar:read': '查询节假日与工作日',
+  'sys:audit:read': '查阅审计日志',
+  'sys:audit:verify': '校验审计日志哈希链',
+}
+
+export const AUDIT_ACTIONS = [
+  'session.login',
+  'session.logout',
+  'session.password',
+  'user.create',
+  'user.update',
+  'user.password_reset',
+  'token.create',
+]
+
+export const AUDIT_OBJECT_TYPES = ['user', 'session', 'token', 'region']
+
+export function levelName(region) {
+  return region?.level_name || LEVEL_NAME[region?.level] || ''
+}
+
+export function kindName(kind) {
+  return KIND_NAME[kind] || ''
+}
+
+export function formatTime(iso) {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return String(iso)
+  const p = (n) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+}

@@ -1,0 +1,71 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { ElMessage } from 'element-plus'
+import { session, loadSession, hasPerm } from './session.js'
+
+import LoginView from './views/LoginView.vue'
+import MainLayout from './layouts/MainLayout.vue'
+import HomeView from './views/HomeView.vue'
+import NotFoundView from './views/NotFoundView.vue'
+
+const routes = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+  {
+    path: '/',
+    component: MainLayout,
+    children: [
+      { path: '', name: 'home', component: HomeView, meta: { title: '首页' } },
+      {
+        path: 'regions',
+        name: 'regions',
+        component: () => import('./views/RegionsView.vue'),
+        meta: { title: '区划', perm: 'sys:region:read' },
+      },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('./views/UsersView.vue'),
+        meta: { title: '用户管理', perm: 'sys:user:read' },
+      },
+      {
+        path: 'audit',
+        name: 'audit',
+        component: () => import('./views/AuditView.vue'),
+        meta: { title: '审计日志', perm: 'sys:audit:read' },
+      },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在' } },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+})
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try {
+      await loadSession()
+    } catch (err) {
+      ElMessage.error(err.message)
+    }
+  }
+  if (to.meta.public) {
+    if (to.name === 'login' && session.user) return { path: '/' }
+    return true
+  }
+  if (!session.user) {
+    const redirect = to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {}
+    return { name: 'login', query: redirect }
+  }
+  if (to.meta.perm && !hasPerm(to.meta.perm)) {
+    ElMessage.warning('您没有访问该页面的权限')
+    return { name: 'home' }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  const t = to.meta?.title
+  document.title = t ? `${t} - 宿迁市民政综合业务平台` : '宿迁市民政综合业务平台'
+})
