@@ -98,7 +98,17 @@ void mz_res_error(mz_res *res, const mz_error *err);
 void mz_res_empty(mz_res *res, int status);
 
 /* ---- request bodies (body.c) ---- */
-enum { MZ_T_STRING = 1, MZ_T_STRING_OR_NULL, MZ_T_INT, MZ_T_BOOL, MZ_T_OBJECT, MZ_T_ARRAY };
+/* MZ_T_TEXT is a string that may span lines (tab, CR, LF allowed); no other
+ * string anywhere in a body may hold a control character. */
+enum {
+    MZ_T_STRING = 1,
+    MZ_T_TEXT,
+    MZ_T_STRING_OR_NULL,
+    MZ_T_INT,
+    MZ_T_BOOL,
+    MZ_T_OBJECT,
+    MZ_T_ARRAY
+};
 typedef struct mz_field {
     const char *name;
     int type;
@@ -107,8 +117,8 @@ typedef struct mz_field {
 /*
  * Parses the body into req->json: must be a JSON object, valid UTF-8, nested at
  * most max_json_depth deep, with only the listed fields, each of its type,
- * the required ones present, and strings free of control characters (except
- * where noted by callers).  fields ends with {NULL}.
+ * the required ones present, and every string (nested ones too) free of
+ * control characters (MZ_T_TEXT fields may hold tabs and line breaks).  fields ends with {NULL}.
  */
 int mz_req_body(mz_req *req, const mz_field *fields, mz_error *err);
 /* The string value of a body field, or NULL when absent or null. */

@@ -33,6 +33,40 @@ static int json_depth(const char *s, size_t n, int limit)
     return depth < 0 ? 0 : depth;
 }
 
+/* Whether any string in v (recursively) holds a control character.  Multi-line
+ * text (MZ_T_TEXT) may hold tabs and newlines. */
+static int has_control(json_t *v, int multiline)
+{
+    const char *k;
+    json_t *x;
+    size_t i;
+    if (json_is_string(v)) {
+        const unsigned char *p = (const unsigned char *)json_string_value(v);
+        for (; *p; p++) {
+            if (multiline && (*p == '\n' || *p == '\t' || *p == '\r'))
+                continue;
+            if (*p < 0x20 || *p == 0x7f || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
+                return 1;
+        }
+        return 0;
+    }
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, x)
+        {
+            if (mz_utf8_has_control(k) || has_control(x, multiline))
+                return 1;
+        }
+    }
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+        {
+            if (has_control(x, multiline))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static const mz_field *find_field(const mz_field *fields, const char *name)
 {
     for (const mz_field *f = fields; f->name; f++)
@@ -45,6 +79,7 @@ static int type_ok(const mz_field *f, json_t *v)
 {
     switch (f->type) {
     case MZ_T_STRING:
+    case MZ_T_TEXT:
         return json_is_string(v);
     case MZ_T_STRING_OR_NULL:
         return json_is_string(v) || json_is_null(v);
@@ -64,6 +99,7 @@ static const char *type_name(int t)
 {
     switch (t) {
     case MZ_T_STRING:
+    case MZ_T_TEXT:
         return "字符串";
     case MZ_T_STRING_OR_NULL:
         return "字符串或 null";
@@ -105,13 +141,15 @@ int mz_req_body(mz_req *req, const mz_field *fields, mz_error *err)
     json_object_foreach(req->json, key, v)
     {
         const mz_field *f = find_field(fields, key);
+        if (mz_utf8_has_control(key))
+            return mz_error_set(err, 400, "unknown_field", NULL, "字段名含有控制字符");
         if (f == NULL)
             return mz_error_set(err, 400, "unknown_field", key, "不支持的字段：%s", key);
         if (!type_ok(f, v))
             return mz_error_set(err, 400, "invalid_type", key, "字段 %s 须为%s", key,
                                 type_name(f->type));
-        if (json_is_string(v) && strlen(json_string_value(v)) != json_string_length(v))
-            return mz_error_set(err, 400, "invalid_value", key, "字段 %s 含有空字符", key);
+        if (has_control(v, f->type == MZ_T_TEXT))
+            return mz_error_set(err, 400, "invalid_value", key, "字段 %s 含有控制字符", key);
     }
     for (const mz_field *f = fields; f->name; f++)
         if (f->required && json_object_get(req->json, f->name) == NULL)

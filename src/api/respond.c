@@ -104,6 +104,9 @@ void mz_res_error(mz_res *res, const mz_error *err)
 {
     json_t *e = json_pack("{s:{s:s,s:s,s:s?}}", "error", "code", err->code ? err->code : "internal",
                           "message", err->message, "field", err->field[0] ? err->field : NULL);
+    if (e == NULL) /* not valid UTF-8 after all: never answer without an error body */
+        e = json_pack("{s:{s:s,s:s,s:n}}", "error", "code", "invalid_value", "message",
+                      "请求内容无效");
     mz_res_json(res, err->status ? err->status : 500, e);
 }
 

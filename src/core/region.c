@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/strnum.h"
 #include "base/utf8.h"
 
 int mz_region_code_valid(const char *s)
@@ -51,7 +52,7 @@ void mz_region_prefix(const char *code, char out[13])
 {
     static const int len[] = {0, 2, 4, 6, 9, 12};
     int level = mz_region_level_of(code);
-    int n = level < 0 ? 12 : len[level];
+    int n = level < 0 ? (int)strnlen(code, 12) : len[level];
     memcpy(out, code, (size_t)n);
     out[n] = '\0';
 }
@@ -175,7 +176,7 @@ static int csv_each(const char *path, int (*row)(struct csv_rows *, void *), voi
     if (f == NULL)
         return mz_error_set(err, 400, "invalid_value", "file", "无法打开文件 %s: %s", path,
                             strerror(errno));
-    if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
         fclose(f);
         return mz_error_internal(err, "csv_init");
     }
@@ -187,8 +188,12 @@ static int csv_each(const char *path, int (*row)(struct csv_rows *, void *), voi
             break;
         }
     }
-    if (rc == 0 && !c.failed)
-        csv_fini(&p, on_field, on_row, &c);
+    if (rc == 0 && !c.failed && csv_fini(&p, on_field, on_row, &c) != 0)
+        rc = mz_error_set(err, 400, "invalid_value", "file", "%s 第%ld行 CSV 格式错误: %s", path,
+                          c.line + 1, csv_strerror(csv_error(&p)));
+    /* A row cut short by an error or by stopping early still holds its fields. */
+    for (int i = 0; i < c.nfields && i < MAX_COLS; i++)
+        mz_free(c.fields[i]);
     csv_free(&p);
     fclose(f);
     if (rc == 0 && c.failed)
@@ -216,8 +221,12 @@ static int load_row(struct csv_rows *c, void *arg)
     const char *code = c->fields[0], *name = c->fields[1], *parent = c->fields[3];
     const char *kind = c->fields[4];
     int level = code ? mz_region_level_of(code) : -1;
+    int64_t given_level = -1;
     if (level < 0 || name == NULL || !mz_utf8_valid(name, strlen(name)) ||
-        (c->fields[2] && atoi(c->fields[2]) != level) || (parent && !mz_region_code_valid(parent)))
+        mz_utf8_has_control(name) || c->fields[2] == NULL ||
+        mz_strtoi64(c->fields[2], 1, 5, &given_level) != 0 || given_level != level ||
+        (parent && !mz_region_code_valid(parent)) ||
+        (kind && strcmp(kind, "urban") != 0 && strcmp(kind, "rural") != 0))
         return mz_error_set(l->err, 400, "invalid_value", "file", "%s 第%ld行区划数据无效", l->path,
                             c->line);
     mz_stmt_reset(l->st);
