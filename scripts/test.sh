@@ -125,6 +125,7 @@ api_suite() {
     FAILED=$((FAILED + 1)); FAILED_STEPS+=("api-$label (server exit $src)")
   fi
   audit_tamper_check "$bin" "$db"
+  unset MZ_URL MZ_BIN MZ_DB MZ_STORE
   if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log"; then
     echo "sanitizer report in the server log:"; grep -A 20 -E 'ERROR: |runtime error:' "$log" | head -n 60
     FAILED=$((FAILED + 1)); FAILED_STEPS+=("api-$label (sanitizer)")

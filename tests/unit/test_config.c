@@ -26,6 +26,17 @@ static void write_ini(const char *text)
     fclose(f);
 }
 
+/* The process environment may carry MZ_* from a caller (make test exports them). */
+static int setup(void **state)
+{
+    (void)state;
+    static const char *vars[] = {"MZ_DB",       "MZ_LISTEN",  "MZ_WEB_ROOT",
+                                 "MZ_DATA_DIR", "MZ_THREADS", "MZ_CONFIG"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        unsetenv(vars[i]);
+    return 0;
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -40,7 +51,6 @@ static void defaults(void **state)
 {
     mz_config c;
     (void)state;
-    unsetenv("MZ_CONFIG");
     assert_int_equal(mz_config_load(&c, NULL), 0);
     assert_string_equal(c.listen, "127.0.0.1:8080");
     assert_string_equal(c.db, "var/minzheng.db");
@@ -92,9 +102,9 @@ static void refuses_bad_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(defaults, teardown),
-        cmocka_unit_test_teardown(file_then_env, teardown),
-        cmocka_unit_test_teardown(refuses_bad_files, teardown),
+        cmocka_unit_test_setup_teardown(defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(file_then_env, setup, teardown),
+        cmocka_unit_test_setup_teardown(refuses_bad_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
