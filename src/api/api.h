@@ -121,6 +121,12 @@ typedef struct mz_field {
  * control characters (MZ_T_TEXT fields may hold tabs and line breaks).  fields ends with {NULL}.
  */
 int mz_req_body(mz_req *req, const mz_field *fields, mz_error *err);
+/*
+ * The same checks for an object nested in a body (known fields, types,
+ * required ones, no control characters); error fields are path + "." + key,
+ * e.g. "members[1].id_number" ("" for the top level).
+ */
+int mz_json_check(json_t *obj, const char *path, const mz_field *fields, mz_error *err);
 /* The string value of a body field, or NULL when absent or null. */
 const char *mz_body_str(const mz_req *req, const char *name);
 /* A boolean field: -1 when absent. */
@@ -147,6 +153,38 @@ void mz_h_audit_list(mz_req *, mz_res *);
 void mz_h_audit_verify(mz_req *, mz_res *);
 void mz_h_calendar_list(mz_req *, mz_res *);
 void mz_h_calendar_add(mz_req *, mz_res *);
+void mz_h_assessments_run(mz_req *, mz_res *);
+void mz_h_policies_list(mz_req *, mz_res *);
+void mz_h_policies_resolve(mz_req *, mz_res *);
+void mz_h_policies_create(mz_req *, mz_res *);
+void mz_h_policies_dibao_standard(mz_req *, mz_res *);
+void mz_h_persons_list(mz_req *, mz_res *);
+void mz_h_persons_create(mz_req *, mz_res *);
+void mz_h_person_get(mz_req *, mz_res *);
+void mz_h_person_patch(mz_req *, mz_res *);
+void mz_h_person_id_number(mz_req *, mz_res *);
+void mz_h_person_profile(mz_req *, mz_res *);
+void mz_h_households_list(mz_req *, mz_res *);
+void mz_h_households_create(mz_req *, mz_res *);
+void mz_h_household_get(mz_req *, mz_res *);
+void mz_h_household_patch(mz_req *, mz_res *);
+void mz_h_household_profile(mz_req *, mz_res *);
+void mz_h_household_member_add(mz_req *, mz_res *);
+void mz_h_household_member_leave(mz_req *, mz_res *);
+void mz_h_household_income_add(mz_req *, mz_res *);
+void mz_h_household_employment_cost_add(mz_req *, mz_res *);
+void mz_h_household_asset_add(mz_req *, mz_res *);
+void mz_h_household_expenditure_add(mz_req *, mz_res *);
+void mz_h_household_item_end(mz_req *, mz_res *);
+void mz_h_household_snapshot(mz_req *, mz_res *);
+void mz_h_cases_list(mz_req *, mz_res *);
+void mz_h_cases_create(mz_req *, mz_res *);
+void mz_h_case_get(mz_req *, mz_res *);
+void mz_h_case_action(mz_req *, mz_res *);
+void mz_h_case_attachment_add(mz_req *, mz_res *);
+void mz_h_case_attachment_get(mz_req *, mz_res *);
+void mz_h_case_objection_add(mz_req *, mz_res *);
+void mz_h_inbox(mz_req *, mz_res *);
 
 /* ---- the server (http.c) ---- */
 /* Serves until SIGINT/SIGTERM.  listen is "host:port".  Returns 0 or -1. */

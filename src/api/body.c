@@ -115,6 +115,42 @@ static const char *type_name(int t)
     return "";
 }
 
+/* path + "." + key into f; field paths are ASCII and a longer one is cut. */
+static const char *field_path(char f[64], const char *path, const char *key)
+{
+    if (snprintf(f, 64, "%s%s%s", path, path[0] ? "." : "", key) >= 64)
+        f[63] = '\0';
+    return f;
+}
+
+int mz_json_check(json_t *obj, const char *path, const mz_field *fields, mz_error *err)
+{
+    const char *key;
+    json_t *v;
+    char f[64];
+    json_object_foreach(obj, key, v)
+    {
+        const mz_field *fd = find_field(fields, key);
+        if (mz_utf8_has_control(key))
+            return mz_error_set(err, 400, "unknown_field", path[0] ? path : NULL,
+                                "字段名含有控制字符");
+        field_path(f, path, key);
+        if (fd == NULL)
+            return mz_error_set(err, 400, "unknown_field", f, "不支持的字段：%s", f);
+        if (!type_ok(fd, v))
+            return mz_error_set(err, 400, "invalid_type", f, "字段 %s 须为%s", f,
+                                type_name(fd->type));
+        if (has_control(v, fd->type == MZ_T_TEXT))
+            return mz_error_set(err, 400, "invalid_value", f, "字段 %s 含有控制字符", f);
+    }
+    for (const mz_field *fd = fields; fd->name; fd++)
+        if (fd->required && json_object_get(obj, fd->name) == NULL) {
+            field_path(f, path, fd->name);
+            return mz_error_set(err, 400, "missing_field", f, "缺少必填字段：%s", f);
+        }
+    return 0;
+}
+
 int mz_req_body(mz_req *req, const mz_field *fields, mz_error *err)
 {
     json_error_t je;
@@ -136,25 +172,7 @@ int mz_req_body(mz_req *req, const mz_field *fields, mz_error *err)
                             je.line, je.column);
     if (!json_is_object(req->json))
         return mz_error_set(err, 400, "invalid_json", NULL, "请求内容须为 JSON 对象");
-    const char *key;
-    json_t *v;
-    json_object_foreach(req->json, key, v)
-    {
-        const mz_field *f = find_field(fields, key);
-        if (mz_utf8_has_control(key))
-            return mz_error_set(err, 400, "unknown_field", NULL, "字段名含有控制字符");
-        if (f == NULL)
-            return mz_error_set(err, 400, "unknown_field", key, "不支持的字段：%s", key);
-        if (!type_ok(f, v))
-            return mz_error_set(err, 400, "invalid_type", key, "字段 %s 须为%s", key,
-                                type_name(f->type));
-        if (has_control(v, f->type == MZ_T_TEXT))
-            return mz_error_set(err, 400, "invalid_value", key, "字段 %s 含有控制字符", key);
-    }
-    for (const mz_field *f = fields; f->name; f++)
-        if (f->required && json_object_get(req->json, f->name) == NULL)
-            return mz_error_set(err, 400, "missing_field", f->name, "缺少必填字段：%s", f->name);
-    return 0;
+    return mz_json_check(req->json, "", fields, err);
 }
 
 const char *mz_body_str(const mz_req *req, const char *name)

@@ -153,7 +153,8 @@ int mz_date_weekday(int days)
 
 int mz_date_today(void)
 {
-    return (int)floor_div((long long)time(NULL), 86400);
+    /* China Standard Time, UTC+8 all year (no daylight saving). */
+    return (int)floor_div((long long)time(NULL) + 8 * 3600, 86400);
 }
 
 int mz_month_parse(const char *s, int *month)

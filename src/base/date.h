@@ -4,8 +4,9 @@
  * month is year*12 + (month-1); ISO text ("2025-10-01", "2025-10") exists only
  * at the edges.  Integers compare, subtract and index arrays directly, which
  * is what benefit periods, payroll months and working-day deadlines need.
- * There are no time zones here: a date is a civil date in China, and
- * mz_date_today() and mz_time_iso() use UTC for machine timestamps.
+ * There are no time zones here: a date is a civil date in China.  mz_date_today()
+ * is today in China (UTC+8: a case worker in 宿迁 at 07:00 is already in the new
+ * day); mz_time_iso() writes machine timestamps in UTC.
  *
  * Text and calendar values accepted from outside are limited to the years
  * 1900-2199: wide enough for any birth date or benefit period, narrow enough
@@ -56,7 +57,7 @@ void mz_date_to_ymd(int days, int *y, int *m, int *d);
 /* 0 = Monday ... 5 = Saturday, 6 = Sunday; any int is fine. */
 int mz_date_weekday(int days);
 
-/* Today's day number in UTC, from time(). */
+/* Today's day number in China Standard Time (UTC+8), from time(). */
 int mz_date_today(void);
 
 /*

@@ -32,9 +32,9 @@ typedef struct mz_policy_value {
     char unit[8];
     char region_prefix[13]; /* the row that decided: "" is the national default */
     char effective_from[11];
-    int64_t num;            /* fen / ratio / int */
-    char text[512];         /* list / text, and the raw value of every unit */
-    int64_t id;             /* policy_params.id, for the explanation */
+    int64_t num;    /* fen / ratio / int */
+    char text[512]; /* list / text, and the raw value of every unit */
+    int64_t id;     /* policy_params.id, for the explanation */
 } mz_policy_value;
 
 /*
@@ -45,7 +45,10 @@ int mz_policy_get(mz_db *db, const char *program, const char *param, const char 
                   const char *day, mz_policy_value *out, mz_error *err);
 
 /*
- * Adds a value (caller's transaction, audited): validates the parameter
+ * Adds a value (caller's transaction, audited).  value is text in the unit's
+ * human form: yuan "650.00" for fen, a decimal "1.3" for ratio, digits for
+ * int, a comma list of allowed words for list, one allowed word for text; it
+ * is stored converted (fen, basis points).  Validates the parameter
  * against the catalogue (unit, bounds), the region prefix against the
  * registry and the actor's subtree, the date; refuses a duplicate
  * (program, param, prefix, effective_from) with 409.  *id gets the new row id.

@@ -25,10 +25,10 @@ typedef enum { MZ_DB_SQLITE = 1, MZ_DB_PG = 2 } mz_db_kind;
 
 enum mz_db_err {
     MZ_DB_OK = 0,
-    MZ_DB_ROW = 1,          /* mz_stmt_step: a row is ready */
-    MZ_DB_ERROR = -1,       /* anything else; see mz_db_errmsg */
-    MZ_DB_CONSTRAINT = -2,  /* unique / foreign key / check violation */
-    MZ_DB_BUSY = -3,        /* lock timeout, serialization failure: retry the transaction */
+    MZ_DB_ROW = 1,         /* mz_stmt_step: a row is ready */
+    MZ_DB_ERROR = -1,      /* anything else; see mz_db_errmsg */
+    MZ_DB_CONSTRAINT = -2, /* unique / foreign key / check violation */
+    MZ_DB_BUSY = -3,       /* lock timeout, serialization failure: retry the transaction */
 };
 
 /*
@@ -88,9 +88,9 @@ int mz_stmt_reset(mz_stmt *st);
 
 int mz_stmt_column_count(const mz_stmt *st);
 const char *mz_stmt_column_name(const mz_stmt *st, int col);
-int mz_stmt_is_null(const mz_stmt *st, int col);         /* 0-based column */
-const char *mz_stmt_text(const mz_stmt *st, int col);    /* NULL for SQL NULL */
-int64_t mz_stmt_int64(const mz_stmt *st, int col);       /* 0 for NULL */
+int mz_stmt_is_null(const mz_stmt *st, int col);      /* 0-based column */
+const char *mz_stmt_text(const mz_stmt *st, int col); /* NULL for SQL NULL */
+int64_t mz_stmt_int64(const mz_stmt *st, int col);    /* 0 for NULL */
 /* Rows changed by the last INSERT/UPDATE/DELETE run through this statement. */
 int64_t mz_stmt_changes(const mz_stmt *st);
 void mz_stmt_finalize(mz_stmt *st); /* NULL is fine */

@@ -35,19 +35,27 @@ export const PERMISSION_TEXT = {
   'sys:calendar:read': '查询节假日与工作日',
   'sys:audit:read': '查阅审计日志',
   'sys:audit:verify': '校验审计日志哈希链',
+  'policy:param:read': '查看政策参数',
+  'policy:param:create': '新增政策参数取值',
+  'assist:assessment:run': '社会救助试算',
 }
 
 export const AUDIT_ACTIONS = [
   'session.login',
+  'session.login_failed',
   'session.logout',
-  'session.password',
   'user.create',
   'user.update',
-  'user.password_reset',
+  'user.disable',
+  'user.reset_password',
+  'user.change_password',
   'token.create',
+  'region.import',
+  'calendar.import',
+  'policy.add',
 ]
 
-export const AUDIT_OBJECT_TYPES = ['user', 'session', 'token', 'region']
+export const AUDIT_OBJECT_TYPES = ['user', 'api_token', 'region', 'calendar', 'policy_param']
 
 export function levelName(region) {
   return region?.level_name || LEVEL_NAME[region?.level] || ''

@@ -1,0 +1,227 @@
+/*
+ * /cases and /inbox: the case engine (core/case.h) over HTTP, with the case
+ * types of the business systems (for now 社会救助, systems/assistance).
+ * "Today" is mz_date_today(), the date in China.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "base/date.h"
+#include "core/case.h"
+#include "systems/assistance/case_types.h"
+
+static const mz_case_registry *registry(void)
+{
+    return mz_assist_case_registry();
+}
+
+/* A boolean query parameter: -1 absent, 0, 1; 400 for anything else. */
+static int query_bool(const mz_req *req, const char *name, int *out, mz_error *err)
+{
+    const char *v = mz_req_query(req, name);
+    *out = -1;
+    if (v == NULL)
+        return 0;
+    if (strcmp(v, "true") == 0)
+        *out = 1;
+    else if (strcmp(v, "false") == 0)
+        *out = 0;
+    else
+        return mz_error_set(err, 400, "invalid_parameter", name, "%s 须为 true 或 false", name);
+    return 0;
+}
+
+void mz_h_cases_list(mz_req *req, mz_res *res)
+{
+    mz_error err;
+    mz_case_filter f = {.case_type = mz_req_query(req, "type"),
+                        .state = mz_req_query(req, "state"),
+                        .region_code = mz_req_query(req, "region")};
+    json_t *out = NULL;
+    if (mz_req_paging(req, &f.page, &f.page_size, &err) < 0 ||
+        query_bool(req, "relative_of_staff", &f.relative_of_staff, &err) < 0 ||
+        query_bool(req, "open", &f.open, &err) < 0)
+        goto fail;
+    if (f.state && strlen(f.state) > 40) {
+        mz_error_set(&err, 400, "invalid_parameter", "state", "state 过长");
+        goto fail;
+    }
+    if (mz_case_list(req->db, registry(), &req->actor, &f, mz_date_today(), &out, &err) < 0)
+        goto fail;
+    mz_res_json(res, 200, out);
+    return;
+fail:
+    mz_res_error(res, &err);
+}
+
+/* An optional positive id field; 0 when absent or null. */
+static int body_id(const mz_req *req, const char *name, int64_t *out, mz_error *err)
+{
+    json_t *v = json_object_get(req->json, name);
+    *out = 0;
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 1)
+        return mz_error_set(err, 400, "invalid_value", name, "%s 须为正整数", name);
+    *out = (int64_t)json_integer_value(v);
+    return 0;
+}
+
+void mz_h_cases_create(mz_req *req, mz_res *res)
+{
+    static const mz_field fields[] = {{"case_type", MZ_T_STRING, 1},
+                                      {"region_code", MZ_T_STRING_OR_NULL, 0},
+                                      {"household_id", MZ_T_INT, 0},
+                                      {"applicant_person_id", MZ_T_INT, 0},
+                                      {"applicant_name", MZ_T_STRING, 1},
+                                      {"channel", MZ_T_STRING, 1},
+                                      {"relative_of_staff", MZ_T_BOOL, 0},
+                                      {"authorisation_recorded", MZ_T_BOOL, 0},
+                                      {"data", MZ_T_OBJECT, 0},
+                                      {"comment", MZ_T_TEXT, 0},
+                                      {NULL, 0, 0}};
+    mz_error err;
+    json_t *out = NULL;
+    mz_case_input in;
+    memset(&in, 0, sizeof in);
+    if (mz_req_body(req, fields, &err) < 0 ||
+        body_id(req, "household_id", &in.household_id, &err) < 0 ||
+        body_id(req, "applicant_person_id", &in.applicant_person_id, &err) < 0)
+        goto fail;
+    in.case_type = mz_body_str(req, "case_type");
+    in.region_code = mz_body_str(req, "region_code");
+    in.applicant_name = mz_body_str(req, "applicant_name");
+    in.channel = mz_body_str(req, "channel");
+    in.relative_of_staff = mz_body_bool(req, "relative_of_staff") == 1;
+    in.authorisation_recorded = mz_body_bool(req, "authorisation_recorded") == 1;
+    in.data = json_object_get(req->json, "data");
+    in.comment = mz_body_str(req, "comment");
+    if (mz_case_create(req->db, registry(), &req->actor, &in, mz_date_today(), &out, &err) < 0)
+        goto fail;
+    mz_res_json(res, 201, out);
+    return;
+fail:
+    mz_res_error(res, &err);
+}
+
+void mz_h_case_get(mz_req *req, mz_res *res)
+{
+    mz_error err;
+    int64_t id;
+    json_t *out = NULL;
+    if (mz_req_param_id(req, 0, &id, &err) < 0 ||
+        mz_case_get(req->db, registry(), &req->actor, id, mz_date_today(), &out, &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    mz_res_json(res, 200, out);
+}
+
+/* Existence and scope first, so that a hidden case is a plain 404 whatever the body. */
+static int case_visible(mz_req *req, int64_t *id, mz_error *err)
+{
+    json_t *tmp = NULL;
+    if (mz_req_param_id(req, 0, id, err) < 0 ||
+        mz_case_get(req->db, registry(), &req->actor, *id, mz_date_today(), &tmp, err) < 0)
+        return -1;
+    json_decref(tmp);
+    return 0;
+}
+
+void mz_h_case_action(mz_req *req, mz_res *res)
+{
+    static const mz_field fields[] = {{"action", MZ_T_STRING, 1},
+                                      {"comment", MZ_T_TEXT, 0},
+                                      {"data", MZ_T_OBJECT, 0},
+                                      {NULL, 0, 0}};
+    mz_error err;
+    int64_t id;
+    json_t *out = NULL;
+    if (case_visible(req, &id, &err) < 0 || mz_req_body(req, fields, &err) < 0 ||
+        mz_case_act(req->db, registry(), &req->actor, id, mz_body_str(req, "action"),
+                    mz_body_str(req, "comment"), json_object_get(req->json, "data"),
+                    mz_date_today(), &out, &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    mz_res_json(res, 200, out);
+}
+
+void mz_h_case_attachment_add(mz_req *req, mz_res *res)
+{
+    static const mz_field fields[] = {{"kind", MZ_T_STRING, 1},
+                                      {"filename", MZ_T_STRING, 1},
+                                      {"content", MZ_T_STRING, 1},
+                                      {NULL, 0, 0}};
+    mz_error err;
+    int64_t id;
+    json_t *out = NULL;
+    if (case_visible(req, &id, &err) < 0 || mz_req_body(req, fields, &err) < 0 ||
+        mz_case_attachment_add(req->db, registry(), &req->actor, id, mz_body_str(req, "kind"),
+                               mz_body_str(req, "filename"), mz_body_str(req, "content"), &out,
+                               &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    mz_res_json(res, 201, out);
+}
+
+/* An audited read: the handler opens its own transaction. */
+void mz_h_case_attachment_get(mz_req *req, mz_res *res)
+{
+    mz_error err;
+    int64_t id, aid;
+    json_t *out = NULL;
+    if (mz_req_param_id(req, 0, &id, &err) < 0 || mz_req_param_id(req, 1, &aid, &err) < 0)
+        goto fail;
+    if (mz_db_begin(req->db) < 0) {
+        mz_error_internal(&err, mz_db_errmsg(req->db));
+        goto fail;
+    }
+    if (mz_case_attachment_get(req->db, &req->actor, id, aid, &out, &err) < 0) {
+        mz_db_rollback(req->db);
+        goto fail;
+    }
+    int rc = mz_db_commit(req->db);
+    if (rc < 0) {
+        json_decref(out);
+        if (rc == MZ_DB_BUSY)
+            mz_error_set(&err, 503, "busy", NULL, "系统繁忙，请稍后重试");
+        else
+            mz_error_internal(&err, mz_db_errmsg(req->db));
+        goto fail;
+    }
+    mz_res_json(res, 200, out);
+    return;
+fail:
+    mz_res_error(res, &err);
+}
+
+void mz_h_case_objection_add(mz_req *req, mz_res *res)
+{
+    static const mz_field fields[] = {{"text", MZ_T_TEXT, 1}, {NULL, 0, 0}};
+    mz_error err;
+    int64_t id;
+    json_t *out = NULL;
+    if (case_visible(req, &id, &err) < 0 || mz_req_body(req, fields, &err) < 0 ||
+        mz_case_objection_add(req->db, registry(), &req->actor, id, mz_body_str(req, "text"),
+                              mz_date_today(), &out, &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    mz_res_json(res, 201, out);
+}
+
+void mz_h_inbox(mz_req *req, mz_res *res)
+{
+    mz_error err;
+    int page, page_size;
+    json_t *out = NULL;
+    if (mz_req_paging(req, &page, &page_size, &err) < 0 ||
+        mz_case_inbox(req->db, registry(), &req->actor, page, page_size, mz_date_today(), &out,
+                      &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    mz_res_json(res, 200, out);
+}

@@ -1,0 +1,206 @@
+/*
+ * The case engine (事项): any request that moves through a workflow across
+ * the levels — an application, a termination, a review.  A case type is a
+ * declaration, static tables and nothing else: its states (with the deadline
+ * of each in working days, and which one is the 公示), its transitions (from
+ * state, action, to state, the role kind and region level that may take it,
+ * guards and effects by name, the keys the action's data may carry, the
+ * attachment kinds that must be on file) and its attachment kinds.  The
+ * business systems declare their types (src/systems/assistance/case_types.c)
+ * and hand a registry of them to every function here; the engine knows no
+ * type by name.
+ *
+ * Guards are conditions the engine evaluates by name before a transition:
+ *   authorisation_recorded   the applicant's 核对授权书 is on record
+ *   first_supplement         no 补正 was asked before (materials listed once)
+ *   missing_listed           data.missing: 1-50 non-empty texts
+ *   two_investigators        data.investigators: at least two different names
+ *   not_relative_or_visited  not a staff relative's case, or a home visit is on record
+ *   assessment_given         data.assessment: the 核对 result, a JSON object
+ *   publicity_over_without_open_objections   the 公示 window has ended, none open
+ *   open_objection           an objection is open
+ *   approval_by_township / approval_by_county   policy <program>.township_approval (1/0)
+ *   reasons_given            data.reasons: 1-20 non-empty texts
+ *   comment_given            a non-empty comment
+ *   amount_given             data.amount_fen (or the case's amount_fen) is 1..10^11
+ *   amount_within_township_limit / amount_over_township_limit
+ *                            that amount against policy <program>.township_limit
+ *   emergency / not_emergency   the case's data.kind is (not) "emergency"
+ *   kind_given               data.kind is "emergency" or "expenditure" (creation)
+ * Effects are changes a transition makes beside the state, by name:
+ *   record_missing, record_authorisation, record_visit, record_assessment,
+ *   record_amount, record_payment, record_reason, open_publicity,
+ *   objections_reinvestigate, objections_deliberated, approve (outcome
+ *   approved, enrollment from the next month), grant (outcome approved, a
+ *   one-off), refuse (outcome refused, reasons kept), terminate (outcome
+ *   terminated from the next month), keep (outcome kept).
+ *
+ * Deadlines: entering a state with deadline_workdays = n sets the case's
+ * deadline to the n-th working day after the day of the transition, counted
+ * with the holiday calendar (calendar_days).  A 公示 state's deadline is the
+ * last day of its window: publicity_days calendar days from the day it opens.
+ *
+ * Every function is limited to the actor's region subtree in SQL (outside it
+ * a case is 404, like one that does not exist); every write is audited in the
+ * caller's transaction.  today is a day number (date.h), so that callers and
+ * tests decide what "today" is.
+ */
+#ifndef MZ_CORE_CASE_H
+#define MZ_CORE_CASE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "core/actor.h"
+#include "store/store.h"
+
+/* Region levels a transition is taken at (the levels of region.h). */
+enum { MZ_CASE_COUNTY = 3, MZ_CASE_TOWNSHIP = 4, MZ_CASE_VILLAGE = 5 };
+
+#define MZ_CASE_ATTACHMENT_MAX 524288 /* bytes of one attachment (512 KiB) */
+
+typedef struct mz_case_state {
+    const char *code;
+    const char *name;
+    int deadline_workdays; /* for leaving the state, from entering it; 0: none */
+    int publicity;         /* 1: the 公示 window runs here and objections may be raised */
+    int final;             /* 1: the case is closed in this state */
+} mz_case_state;
+
+typedef struct mz_case_transition {
+    const char *from;
+    const char *action;
+    const char *name; /* the action in Chinese: "受理" */
+    const char *to;
+    const char *role;        /* "worker" or "approver": the role is <level>_<role> */
+    int level;               /* MZ_CASE_VILLAGE, _TOWNSHIP or _COUNTY */
+    const char *guards;      /* comma list, all must hold; "" none */
+    const char *effects;     /* comma list; "" none */
+    const char *data_keys;   /* comma list of the keys data may carry; "" none */
+    const char *attachments; /* comma list of kinds that must be on file; "" none */
+} mz_case_transition;
+
+typedef struct mz_case_attachment_kind {
+    const char *code;
+    const char *name;
+} mz_case_attachment_kind;
+
+typedef struct mz_case_type {
+    const char *code;           /* "dibao" */
+    const char *name;           /* "最低生活保障" */
+    const char *policy_program; /* program whose policy parameters guards read */
+    const char *initial;        /* state of a new case */
+    const char *creators;       /* comma list of role codes that may create one */
+    const char *create_guards;  /* guards on the creation data */
+    const char *create_data_keys;
+    int publicity_days; /* calendar days of the 公示 window */
+    const mz_case_state *states;
+    size_t nstates;
+    const mz_case_transition *transitions;
+    size_t ntransitions;
+    const mz_case_attachment_kind *attachment_kinds;
+    size_t nattachment_kinds;
+} mz_case_type;
+
+typedef struct mz_case_registry {
+    const mz_case_type *const *types;
+    size_t ntypes;
+} mz_case_registry;
+
+/* The type of that code, or NULL. */
+const mz_case_type *mz_case_type_find(const mz_case_registry *reg, const char *code);
+
+/*
+ * Checks a declaration: states unique, initial and every transition's states
+ * declared, guards and effects known, roles and levels valid, attachment
+ * kinds declared.  0, or -1 with a message in msg naming the first fault.
+ */
+int mz_case_type_check(const mz_case_type *t, char *msg, size_t msglen);
+
+typedef struct mz_case_input {
+    const char *case_type;
+    const char *region_code;     /* a village; may be NULL when household_id is given */
+    int64_t household_id;        /* 0: none */
+    int64_t applicant_person_id; /* 0: none; else a current member of the household */
+    const char *applicant_name;
+    const char
+        *channel; /* "online" or "village" (entered by the village on the applicant's behalf) */
+    int relative_of_staff;      /* 0 / 1: a relative of staff or village cadres */
+    int authorisation_recorded; /* 0 / 1 */
+    json_t *data;               /* type-specific fields, not stolen; NULL for {} */
+    const char *comment;
+} mz_case_input;
+
+/* Creates a case (event 1, audited 'case.create').  *out: the case as from _get. */
+int mz_case_create(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
+                   const mz_case_input *in, int today, json_t **out, mz_error *err);
+
+/*
+ * The case with its history, attachments (without bytes), objections and the
+ * actions the actor could take now (each with "blocked": a message when a
+ * guard or an attachment is missing, else null).  404 outside the subtree.
+ */
+int mz_case_get(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
+                int today, json_t **out, mz_error *err);
+
+/*
+ * Takes action on the case: 404 outside the subtree; 400 invalid_value (field
+ * "action") for an action the type does not know; 409 invalid_transition when
+ * the action does not leave the current state; 403 forbidden when the actor's
+ * role or level may not take it; 400 unknown_field for data keys not
+ * declared; then guards (400 invalid_value naming the data field, or 409
+ * guard_failed) and attachments (409 attachment_missing).  Writes the event,
+ * the state, the next deadline and the effects, audits 'case.<action>'.
+ * Caller's transaction.  *out: the case as from _get.
+ */
+int mz_case_act(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
+                const char *action, const char *comment, json_t *data, int today, json_t **out,
+                mz_error *err);
+
+typedef struct mz_case_filter {
+    const char *case_type;
+    const char *state;
+    const char *region_code; /* subtree, intersected with the actor's */
+    int relative_of_staff;   /* -1 any */
+    int open;                /* -1 any, 1 open only, 0 closed only */
+    int page, page_size;
+} mz_case_filter;
+
+/* {"items":[case…],"total","page","page_size"}, newest first. */
+int mz_case_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
+                 const mz_case_filter *f, int today, json_t **out, mz_error *err);
+
+/*
+ * The actor's 待办: open cases in the subtree whose current state has a
+ * transition the actor's role may take at the actor's level, by deadline
+ * (none last), each with "overdue" (deadline before today) and "actions".
+ */
+int mz_case_inbox(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int page,
+                  int page_size, int today, json_t **out, mz_error *err);
+
+/*
+ * Adds an attachment: kind declared by the type, filename 1-100 characters,
+ * content base64 of 1..MZ_CASE_ATTACHMENT_MAX bytes of PDF, JPEG or PNG (by
+ * their first bytes).  Any actor with case:case:act in scope; not on a closed
+ * case.  Audited 'case.attachment_add'.  *out: the attachment without bytes.
+ */
+int mz_case_attachment_add(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
+                           int64_t id, const char *kind, const char *filename,
+                           const char *content_base64, json_t **out, mz_error *err);
+
+/* One attachment with its bytes (base64 "content"); audited 'case.attachment_view'. */
+int mz_case_attachment_get(mz_db *db, const mz_actor *actor, int64_t id, int64_t aid, json_t **out,
+                           mz_error *err);
+
+/*
+ * Records an objection (1-1000 characters) raised during the case's 公示
+ * window (409 invalid_transition outside it).  Audited 'case.objection'.
+ * While it is open the 公示 cannot end; the type's transitions decide what
+ * resolves it (re-investigation or 民主评议).
+ */
+int mz_case_objection_add(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
+                          const char *text, int today, json_t **out, mz_error *err);
+
+#endif
