@@ -102,7 +102,9 @@ typedef struct ctx {
     json_t *data; /* the action's data (an object) */
     const char *comment;
     int today;
-    int for_display; /* evaluating for the list of possible actions: no data yet */
+    int for_display;             /* evaluating for the list of possible actions: no data yet */
+    const mz_case_registry *reg; /* for the assess hook; NULL while displaying */
+    int assessed;                /* the hook already ran for this action */
 } ctx;
 
 static const char *row_str(json_t *row, const char *key)
@@ -201,6 +203,20 @@ static int g_not_relative_or_visited(ctx *c, mz_error *err)
 
 static int g_assessment_given(ctx *c, mz_error *err)
 {
+    json_t *hh = json_object_get(c->row, "household_id");
+    if (json_is_integer(hh) && c->for_display)
+        return 0; /* computed when the action is taken */
+    if (json_is_integer(hh) && c->reg && c->reg->assess) {
+        json_t *a = NULL;
+        if (c->assessed)
+            return 0;
+        if (c->reg->assess(c->db, c->actor, c->type->policy_program, json_integer_value(hh),
+                           c->today, &a, err) < 0)
+            return -1;
+        json_object_set_new(c->data, "assessment", a);
+        c->assessed = 1;
+        return 0;
+    }
     if (!json_is_object(json_object_get(c->data, "assessment")))
         return mz_error_set(err, 400, "invalid_value", "data.assessment",
                             "须提供信息核对结果（assessment 对象）");
@@ -803,7 +819,7 @@ static int next_actions(mz_db *db, const mz_case_type *t, const mz_actor *actor,
 {
     json_t *list = json_array();
     const char *state = row_str(row, "state");
-    ctx c = {db, t, actor, row, NULL, NULL, today, 1};
+    ctx c = {db, t, actor, row, NULL, NULL, today, 1, NULL, 0};
     if (!mz_actor_can(actor, "case:case:act") || row_str(row, "closed_at") != NULL)
         goto done;
     for (size_t i = 0; i < t->ntransitions; i++) {
@@ -1125,7 +1141,7 @@ int mz_case_create(mz_db *db, const mz_case_registry *reg, const mz_actor *actor
         return -1;
     data = in->data ? json_deep_copy(in->data) : json_object();
     row = json_pack("{s:s,s:O}", "region_code", region, "data", data);
-    ctx c = {db, t, actor, row, data, in->comment, today, 0};
+    ctx c = {db, t, actor, row, data, in->comment, today, 0, reg, 0};
     if (check_guards(&c, t->create_guards, &passed, err) < 0)
         goto out;
     const mz_case_state *s = state_find(t, t->initial);
@@ -1250,7 +1266,7 @@ int mz_case_act(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, i
             }
         }
     }
-    ctx c = {db, t, actor, row, data ? data : empty, comment, today, 0};
+    ctx c = {db, t, actor, row, data ? data : empty, comment, today, 0, reg, 0};
     for (size_t i = 0; i < t->ntransitions && chosen == NULL; i++) {
         const mz_case_transition *tr = &t->transitions[i];
         int passed;

@@ -16,7 +16,8 @@
  *   missing_listed           data.missing: 1-50 non-empty texts
  *   two_investigators        data.investigators: at least two different names
  *   not_relative_or_visited  not a staff relative's case, or a home visit is on record
- *   assessment_given         data.assessment: the 核对 result, a JSON object
+ *   assessment_given         the 核对 result: computed by the registry's assess hook
+ *                            for a case with a household, else data.assessment
  *   publicity_over_without_open_objections   the 公示 window has ended, none open
  *   open_objection           an objection is open
  *   approval_by_township / approval_by_county   policy <program>.township_approval (1/0)
@@ -107,6 +108,15 @@ typedef struct mz_case_type {
 typedef struct mz_case_registry {
     const mz_case_type *const *types;
     size_t ntypes;
+    /*
+     * The 核对 computation the business system provides (NULL: none): the
+     * assessment of household_id for program (the type's policy_program) on
+     * day.  When a case has a household, the guard assessment_given runs it
+     * and the case records its answer, whatever data.assessment the caller
+     * sent; a case without a household records the caller's data.assessment.
+     */
+    int (*assess)(mz_db *db, const mz_actor *actor, const char *program, int64_t household_id,
+                  int day, json_t **out, mz_error *err);
 } mz_case_registry;
 
 /* The type of that code, or NULL. */

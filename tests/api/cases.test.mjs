@@ -188,3 +188,43 @@ test('cases are listed within scope with filters, and objections only during 公
   // The auditor reads but may not write.
   expectError(await post('/cases', s.auditor, { case_type: 'dibao', region_code: VILLAGE, applicant_name: '王', channel: 'online' }), 403, 'forbidden');
 });
+
+test('核对 on a registered household is computed by the server from the registry, not taken from the caller', async () => {
+  // A household registered by the township worker: head with 300.00 wages a month from 2020.
+  const n = Date.now() % 900;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const body = `321302196805${String(10 + (n % 18)).padStart(2, '0')}${String(100 + n).padStart(3, '0')}`;
+  const head = body + '10X98765432'[[...body].reduce((a, c, i) => a + Number(c) * w[i], 0) % 11];
+  let res = await post('/households', s.town, {
+    region_code: VILLAGE, address: '核对路1号', joined_on: '2020-01-01',
+    head: { id_number: head, name: '核对户主', labour_capacity: 'partial' },
+  });
+  expectStatus(res, 201, 'household');
+  const hid = res.json.id;
+  res = await post(`/households/${hid}/incomes`, s.town, { type: 'wage', person_id: res.json.head.person_id, monthly_fen: 30000, valid_from: '2020-01-01' });
+  expectStatus(res, 201, 'income');
+
+  res = await post('/cases', s.village, {
+    case_type: 'dibao', household_id: hid, applicant_name: '核对户主', channel: 'village', authorisation_recorded: true,
+  });
+  expectStatus(res, 201, 'case');
+  caseId = res.json.id;
+  assert.equal(res.json.household_id, hid);
+  await attach('village', 'application_form');
+  await attach('village', 'authorisation');
+  expectStatus(await act('town', 'accept'), 200, 'accept');
+  await attach('town', 'visit_record');
+  expectStatus(await act('town', 'investigate', { data: { investigators: ['李四', '王五'] } }), 200, 'investigate');
+
+  // The county sends no result — or a made-up one: the case records the calculator's answer.
+  const made_up = { program: 'dibao', eligible: true, monthly_amount_fen: 99999999 };
+  res = await act('county', 'verify', { data: { assessment: made_up } });
+  expectStatus(res, 200, 'verify');
+  const recorded = res.json.data.assessment;
+  const expected = await post('/assessments', s.county, { program: 'dibao', date: dayCN(), household_id: hid });
+  expectStatus(expected, 200, 'assessment');
+  assert.equal(recorded.monthly_amount_fen, expected.json.monthly_amount_fen);
+  assert.equal(recorded.monthly_amount_fen, 61000 - 30000, 'one member: 610.00 − 300.00');
+  assert.equal(recorded.household_id, hid);
+  assert.ok(Array.isArray(recorded.explanation) && recorded.explanation.length > 3, 'the explanation is kept with the case');
+});

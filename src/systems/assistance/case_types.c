@@ -28,6 +28,9 @@
  */
 #include "systems/assistance/case_types.h"
 
+#include "base/date.h"
+#include "systems/assistance/assess.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 enum { V = MZ_CASE_VILLAGE, T = MZ_CASE_TOWNSHIP, C = MZ_CASE_COUNTY };
@@ -270,7 +273,22 @@ static const mz_case_type *const all_types[] = {
     &mz_assist_case_temporary,
 };
 
-static const mz_case_registry registry = {all_types, N(all_types)};
+/* The 核对 step: the calculator on the household's registry snapshot of the day. */
+static int assess_household(mz_db *db, const mz_actor *actor, const char *program,
+                            int64_t household_id, int day, json_t **out, mz_error *err)
+{
+    char date[11];
+    mz_date_format(day, date);
+    json_t *request = json_pack("{s:s,s:s,s:I}", "program", program, "date", date, "household_id",
+                                (json_int_t)household_id);
+    mz_arena *arena = mz_arena_new();
+    int rc = mz_assist_assess_request(db, actor, arena, request, out, err);
+    mz_arena_free(arena);
+    json_decref(request);
+    return rc;
+}
+
+static const mz_case_registry registry = {all_types, N(all_types), assess_household};
 
 const mz_case_registry *mz_assist_case_registry(void)
 {
