@@ -71,6 +71,8 @@ typedef struct mz_res {
     char *file;          /* serve this file instead of body; malloc'd */
     int cache_immutable; /* static assets with hashed names */
     const char *allow;   /* Allow header of a 405, arena-owned */
+    /* Content-Disposition of a download, arena-owned; NULL for none. */
+    const char *disposition;
 } mz_res;
 
 void mz_req_init(mz_req *req, mz_app *app);
@@ -185,6 +187,15 @@ void mz_h_case_attachment_add(mz_req *, mz_res *);
 void mz_h_case_attachment_get(mz_req *, mz_res *);
 void mz_h_case_objection_add(mz_req *, mz_res *);
 void mz_h_inbox(mz_req *, mz_res *);
+void mz_h_enrollments_list(mz_req *, mz_res *);
+void mz_h_enrollment_get(mz_req *, mz_res *);
+void mz_h_payroll_runs_create(mz_req *, mz_res *);
+void mz_h_payroll_runs_list(mz_req *, mz_res *);
+void mz_h_payroll_run_get(mz_req *, mz_res *);
+void mz_h_payroll_lines(mz_req *, mz_res *);
+void mz_h_payroll_approve(mz_req *, mz_res *);
+void mz_h_payroll_export_csv(mz_req *, mz_res *);
+void mz_h_payroll_export_xlsx(mz_req *, mz_res *);
 
 /* ---- the server (http.c) ---- */
 /* Serves until SIGINT/SIGTERM.  listen is "host:port".  Returns 0 or -1. */

@@ -14,6 +14,9 @@
 #include "api/api.h"
 #include "core/household.h"
 #include "core/person.h"
+#include "base/date.h"
+#include "core/case.h"
+#include "systems/assistance/case_types.h"
 
 /* ---- nested bodies ------------------------------------------------------------ */
 
@@ -282,13 +285,40 @@ fail:
     mz_res_error(res, &err);
 }
 
+/*
+ * The applications (事项) about a household or person, for its profile: at
+ * most the 50 newest, only for callers who may read cases, within their
+ * subtree like every case query.
+ */
+static int add_cases(mz_req *req, json_t *profile, int64_t household_id, int64_t person_id,
+                     mz_error *err)
+{
+    json_t *list = NULL;
+    if (!mz_actor_can(&req->actor, "case:case:read"))
+        return 0;
+    mz_case_filter f = {.relative_of_staff = -1,
+                        .open = -1,
+                        .household_id = household_id,
+                        .applicant_person_id = person_id,
+                        .page = 1,
+                        .page_size = 50};
+    if (mz_case_list(req->db, mz_assist_case_registry(), &req->actor, &f, mz_date_today(), &list,
+                     err) < 0)
+        return -1;
+    json_object_set(profile, "cases", json_object_get(list, "items"));
+    json_decref(list);
+    return 0;
+}
+
 void mz_h_person_profile(mz_req *req, mz_res *res)
 {
     mz_error err;
     int64_t id;
     json_t *out = NULL;
     if (mz_req_param_id(req, 0, &id, &err) < 0 ||
-        mz_person_profile(req->db, &req->actor, id, &out, &err) < 0) {
+        mz_person_profile(req->db, &req->actor, id, &out, &err) < 0 ||
+        add_cases(req, out, 0, id, &err) < 0) {
+        json_decref(out);
         mz_res_error(res, &err);
         return;
     }
@@ -427,7 +457,9 @@ void mz_h_household_profile(mz_req *req, mz_res *res)
     int64_t id;
     json_t *out = NULL;
     if (mz_req_param_id(req, 0, &id, &err) < 0 ||
-        mz_household_profile(req->db, &req->actor, id, &out, &err) < 0) {
+        mz_household_profile(req->db, &req->actor, id, &out, &err) < 0 ||
+        add_cases(req, out, id, 0, &err) < 0) {
+        json_decref(out);
         mz_res_error(res, &err);
         return;
     }

@@ -149,6 +149,8 @@ static void add_headers(struct MHD_Response *r, const mz_req *req, const mz_res 
         MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
     if (res->allow)
         MHD_add_response_header(r, "Allow", res->allow);
+    if (res->disposition)
+        MHD_add_response_header(r, "Content-Disposition", res->disposition);
 }
 
 static enum MHD_Result send_res(struct MHD_Connection *c, mz_req *req, mz_res *res, int api)

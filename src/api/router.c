@@ -90,6 +90,20 @@ static const struct route routes[] = {
     {"GET", "/api/v1/cases/{id}/attachments/{aid}", mz_h_case_attachment_get, "case:case:read", 0},
     {"POST", "/api/v1/cases/{id}/objections", mz_h_case_objection_add, "case:case:act", R_WRITE},
     {"GET", "/api/v1/inbox", mz_h_inbox, "case:case:read", 0},
+    {"GET", "/api/v1/enrollments", mz_h_enrollments_list, "assist:enrollment:read", 0},
+    {"GET", "/api/v1/enrollments/{id}", mz_h_enrollment_get, "assist:enrollment:read", 0},
+    {"POST", "/api/v1/payroll/runs", mz_h_payroll_runs_create, "payroll:run:create",
+     R_WRITE | R_OWN_TX},
+    {"GET", "/api/v1/payroll/runs", mz_h_payroll_runs_list, "payroll:run:read", 0},
+    {"GET", "/api/v1/payroll/runs/{month}", mz_h_payroll_run_get, "payroll:run:read", 0},
+    {"GET", "/api/v1/payroll/runs/{month}/lines", mz_h_payroll_lines, "payroll:run:read", 0},
+    {"POST", "/api/v1/payroll/runs/{month}/approve", mz_h_payroll_approve, "payroll:run:approve",
+     R_WRITE},
+    /* Downloads: the handler opens its own transaction (the export is marked and audited). */
+    {"GET", "/api/v1/payroll/runs/{month}/export.csv", mz_h_payroll_export_csv,
+     "payroll:run:export", R_OWN_TX},
+    {"GET", "/api/v1/payroll/runs/{month}/export.xlsx", mz_h_payroll_export_xlsx,
+     "payroll:run:export", R_OWN_TX},
 };
 
 /* Matches path against pattern, collecting {x} parts into req->params. */

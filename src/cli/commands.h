@@ -11,6 +11,16 @@
 
 int mz_cmd_user(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 int mz_cmd_demo(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
+/* payroll run|approve|export (cli/payroll_cmd.c) */
+int mz_cmd_payroll(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
+
+/*
+ * Loads the 社会救助 demo data of 幸福街道 (src/cli/demo_assist.c) as the demo
+ * staff, working the cases on days before today, in its own transaction.
+ * Returns 0 when loaded, 1 when the township has households already (nothing
+ * is done), -1 with err on failure.  Prints a one-line summary.
+ */
+int mz_demo_assistance(mz_db *db, const mz_config *cfg, int today, mz_error *err);
 
 /* A random password that satisfies the password rules: 16 characters, all four classes. */
 void mz_random_password(char out[17]);

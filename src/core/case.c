@@ -17,6 +17,7 @@
 #include "base/mem.h"
 #include "base/utf8.h"
 #include "core/audit.h"
+#include "core/enrollment.h"
 #include "core/policy.h"
 #include "core/region.h"
 
@@ -547,11 +548,11 @@ static int e_objections_deliberated(ctx *c, mz_error *err)
 static int e_approve(ctx *c, mz_error *err)
 {
     char month[8];
-    (void)err;
     mz_month_format(mz_month_of(c->today) + 1, month);
     json_object_set_new(c->row, "outcome", json_string("approved"));
     set_data(c, "enrollment_from", json_string(month));
-    return 0;
+    return mz_enrollment_create_from_case(c->db, c->actor, c->row, c->type->policy_program, month,
+                                          NULL, err);
 }
 
 static int e_refuse(ctx *c, mz_error *err)
@@ -572,11 +573,11 @@ static int e_grant(ctx *c, mz_error *err)
 static int e_terminate(ctx *c, mz_error *err)
 {
     char month[8];
-    (void)err;
     mz_month_format(mz_month_of(c->today) + 1, month);
     json_object_set_new(c->row, "outcome", json_string("terminated"));
     set_data(c, "terminated_from", json_string(month));
-    return 0;
+    return mz_enrollment_stop_for_case(c->db, c->actor, c->row, c->type->policy_program, month,
+                                       "终止", NULL, err);
 }
 
 static int e_keep(ctx *c, mz_error *err)
@@ -1363,7 +1364,8 @@ static int run_list(mz_db *db, const mz_case_registry *reg, mz_stmt *st, int tod
     "WHERE c.region_code LIKE ? AND (? = '' OR c.region_code LIKE ?) "                             \
     "AND (? = '' OR c.case_type = ?) AND (? = '' OR c.state = ?) "                                 \
     "AND (? < 0 OR c.relative_of_staff = ?) "                                                      \
-    "AND (? < 0 OR (? = 1 AND c.closed_at IS NULL) OR (? = 0 AND c.closed_at IS NOT NULL)) "
+    "AND (? < 0 OR (? = 1 AND c.closed_at IS NULL) OR (? = 0 AND c.closed_at IS NOT NULL)) "       \
+    "AND (? = 0 OR c.household_id = ?) AND (? = 0 OR c.applicant_person_id = ?) "
 
 int mz_case_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                  const mz_case_filter *f, int today, json_t **out, mz_error *err)
@@ -1382,14 +1384,15 @@ int mz_case_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
     }
     if (*type && mz_case_type_find(reg, type) == NULL)
         return mz_error_set(err, 400, "invalid_parameter", "type", "事项类型 %s 不存在", type);
-    if (mz_db_query_int64(db, &total, "SELECT COUNT(*) FROM cases c " LIST_WHERE, "tttttttiiiii",
-                          scope, sub, sub, type, type, state, state, rel, rel, open, open,
-                          open) < 0)
+    int64_t hh = f->household_id, person = f->applicant_person_id;
+    if (mz_db_query_int64(db, &total, "SELECT COUNT(*) FROM cases c " LIST_WHERE,
+                          "tttttttiiiiiiiii", scope, sub, sub, type, type, state, state, rel, rel,
+                          open, open, open, hh, hh, person, person) < 0)
         return mz_error_internal(err, mz_db_errmsg(db));
     mz_stmt *st = mz_db_prepare_bind(
         db, "SELECT " CASE_COLUMNS CASE_FROM LIST_WHERE "ORDER BY c.id DESC LIMIT ? OFFSET ?",
-        "tttttttiiiiiii", scope, sub, sub, type, type, state, state, rel, rel, open, open, open,
-        (int64_t)f->page_size, (int64_t)(f->page - 1) * f->page_size);
+        "tttttttiiiiiiiiiii", scope, sub, sub, type, type, state, state, rel, rel, open, open, open,
+        hh, hh, person, person, (int64_t)f->page_size, (int64_t)(f->page - 1) * f->page_size);
     if (st == NULL)
         return mz_error_internal(err, mz_db_errmsg(db));
     int rc = run_list(db, reg, st, today, &items, err);

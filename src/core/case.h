@@ -32,9 +32,11 @@
  *   record_missing, record_authorisation, record_visit, record_assessment,
  *   record_amount, record_payment, record_reason, open_publicity,
  *   objections_reinvestigate, objections_deliberated, approve (outcome
- *   approved, enrollment from the next month), grant (outcome approved, a
- *   one-off), refuse (outcome refused, reasons kept), terminate (outcome
- *   terminated from the next month), keep (outcome kept).
+ *   approved; creates the enrollment from the next month with the recorded
+ *   assessment's monthly amount, core/enrollment.h — 409 amount_missing
+ *   without one), grant (outcome approved, a one-off), refuse (outcome
+ *   refused, reasons kept), terminate (outcome terminated; stops the
+ *   enrollment from the next month), keep (outcome kept).
  *
  * Deadlines: entering a state with deadline_workdays = n sets the case's
  * deadline to the n-th working day after the day of the transition, counted
@@ -172,9 +174,11 @@ int mz_case_act(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, i
 typedef struct mz_case_filter {
     const char *case_type;
     const char *state;
-    const char *region_code; /* subtree, intersected with the actor's */
-    int relative_of_staff;   /* -1 any */
-    int open;                /* -1 any, 1 open only, 0 closed only */
+    const char *region_code;     /* subtree, intersected with the actor's */
+    int relative_of_staff;       /* -1 any */
+    int open;                    /* -1 any, 1 open only, 0 closed only */
+    int64_t household_id;        /* 0 any */
+    int64_t applicant_person_id; /* 0 any */
     int page, page_size;
 } mz_case_filter;
 

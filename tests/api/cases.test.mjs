@@ -227,4 +227,12 @@ test('核对 on a registered household is computed by the server from the regist
   assert.equal(recorded.monthly_amount_fen, 61000 - 30000, 'one member: 610.00 − 300.00');
   assert.equal(recorded.household_id, hid);
   assert.ok(Array.isArray(recorded.explanation) && recorded.explanation.length > 3, 'the explanation is kept with the case');
+
+  // The household's profile lists the application; a caller without case rights sees no cases key.
+  const profile = await get(`/households/${hid}/profile`, s.county);
+  expectStatus(profile, 200, 'profile');
+  assert.ok(profile.json.cases.some((c) => c.id === caseId && c.state === 'publicity'), 'the profile lists the case');
+  const adminProfile = await get(`/households/${hid}/profile`, await admin());
+  expectStatus(adminProfile, 200, 'admin profile');
+  assert.equal(adminProfile.json.cases, undefined, 'city_admin holds no case:case:read');
 });

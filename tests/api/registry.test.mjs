@@ -278,7 +278,9 @@ test('membership is dated: a member who joined 2021-03-01 is in March, not in Fe
 
   const prof = await get(`/households/${h.id}/profile`, s.workerA);
   expectStatus(prof, 200);
-  assert.deepEqual(Object.keys(prof.json).sort(), ['history', 'household', 'items', 'members']);
+  // workerA (a township worker) may read cases, so the profile lists the household's applications too.
+  assert.deepEqual(Object.keys(prof.json).sort(), ['cases', 'history', 'household', 'items', 'members']);
+  assert.deepEqual(prof.json.cases, [], 'no application yet');
   assert.equal(prof.json.members.length, 2);
   assert.equal(prof.json.members[1].left_on, '2021-09-01');
   const actions = prof.json.history.map((e) => e.action);

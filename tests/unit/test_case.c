@@ -824,7 +824,9 @@ static void test_tekun(void **state)
     assert_text(t, "SELECT deadline_on FROM cases WHERE id = ?", id, "2026-03-23");
     attach(t, &c.town, id, "visit_record");
     act_ok(t, &c.town, id, "investigate", NULL,
-           "{\"investigators\":[\"甲\",\"乙\"],\"assessment\":{\"eligible\":true}}", "2026-03-03");
+           "{\"investigators\":[\"甲\",\"乙\"],\"assessment\":{\"eligible\":true,"
+           "\"monthly_amount_fen\":79300}}",
+           "2026-03-03");
     assert_state(t, id, "publicity");
     assert_text(t, "SELECT publicity_until FROM cases WHERE id = ?", id, "2026-03-09");
     act_ok(t, &c.town, id, "submit", NULL, NULL, "2026-03-10");

@@ -38,6 +38,11 @@ export const PERMISSION_TEXT = {
   'policy:param:read': '查看政策参数',
   'policy:param:create': '新增政策参数取值',
   'assist:assessment:run': '社会救助试算',
+  'assist:enrollment:read': '查看本辖区保障对象',
+  'payroll:run:read': '查看资金发放批次与控制总数',
+  'payroll:run:create': '生成每月资金发放',
+  'payroll:run:approve': '审核资金发放（须非生成人）',
+  'payroll:run:export': '导出银行代发文件',
 }
 
 export const AUDIT_ACTIONS = [

@@ -86,6 +86,18 @@ const routes = [
         component: () => import('./views/CaseView.vue'),
         meta: { title: '事项', perm: 'case:case:read' },
       },
+      {
+        path: 'enrollments',
+        name: 'enrollments',
+        component: () => import('./views/EnrollmentsView.vue'),
+        meta: { title: '保障对象', perm: 'assist:enrollment:read' },
+      },
+      {
+        path: 'payroll',
+        name: 'payroll',
+        component: () => import('./views/PayrollView.vue'),
+        meta: { title: '资金发放', perm: 'payroll:run:read' },
+      },
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在' } },
     ],
   },

@@ -1,0 +1,382 @@
+/*
+ * Enrollments (see enrollment.h).  The case engine calls in here from its
+ * 'approve' and 'terminate' effects, the payroll before it generates a month
+ * (recorded deaths); the API and the CLI read.  Every change writes the
+ * enrollment row, one enrollment_changes row and one audit entry, all in the
+ * caller's transaction.
+ */
+#include "core/enrollment.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/date.h"
+#include "base/mem.h"
+#include "core/audit.h"
+#include "core/region.h"
+
+#define AMOUNT_MAX 100000000000LL /* 10^11 fen, as the case engine's amount_given */
+
+/* Programs whose support belongs to one person rather than the household. */
+static int personal_program(const char *program)
+{
+    return strcmp(program, "tekun") == 0;
+}
+
+static int64_t json_id(json_t *row, const char *key)
+{
+    json_t *v = json_object_get(row, key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+static const char *id_text(int64_t id, char out[24])
+{
+    snprintf(out, 24, "%lld", (long long)id);
+    return out;
+}
+
+/* The month before "YYYY-MM" into out; -1 when m is not a month. */
+static int month_before(const char *m, char out[8])
+{
+    int n;
+    if (mz_month_parse(m, &n) != 0)
+        return -1;
+    mz_month_format(n - 1, out);
+    return 0;
+}
+
+#define ENROLLMENT_COLUMNS                                                                         \
+    "e.id, e.program, e.household_id, e.person_id, e.payee_name, e.region_code, r.name, "          \
+    "e.monthly_amount_fen, e.from_month, e.to_month, e.status, e.reason, e.case_id, "              \
+    "e.created_at, e.updated_at "
+#define ENROLLMENT_FROM "FROM enrollments e JOIN regions r ON r.code = e.region_code "
+
+static json_t *nullable_id(mz_stmt *st, int col)
+{
+    return mz_stmt_is_null(st, col) ? json_null() : json_integer(mz_stmt_int64(st, col));
+}
+
+static json_t *nullable_text(mz_stmt *st, int col)
+{
+    return mz_stmt_is_null(st, col) ? json_null() : json_string(mz_stmt_text(st, col));
+}
+
+static json_t *enrollment_from_row(mz_stmt *st)
+{
+    return json_pack("{s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:I,s:s,s:o,s:s,s:o,s:o,s:s,s:s}", "id",
+                     (json_int_t)mz_stmt_int64(st, 0), "program", mz_stmt_text(st, 1),
+                     "household_id", nullable_id(st, 2), "person_id", nullable_id(st, 3),
+                     "payee_name", mz_stmt_text(st, 4), "region_code", mz_stmt_text(st, 5),
+                     "region_name", mz_stmt_text(st, 6), "monthly_amount_fen",
+                     (json_int_t)mz_stmt_int64(st, 7), "from_month", mz_stmt_text(st, 8),
+                     "to_month", nullable_text(st, 9), "status", mz_stmt_text(st, 10), "reason",
+                     nullable_text(st, 11), "case_id", nullable_id(st, 12), "created_at",
+                     mz_stmt_text(st, 13), "updated_at", mz_stmt_text(st, 14));
+}
+
+/* The enrollment as stored, without scope (for the audit log); NULL if none. */
+static json_t *load_any(mz_db *db, int64_t id)
+{
+    json_t *e = NULL;
+    mz_stmt *st = mz_db_prepare_bind(
+        db, "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM "WHERE e.id = ?", "i", id);
+    if (st && mz_stmt_step(st) == MZ_DB_ROW)
+        e = enrollment_from_row(st);
+    mz_stmt_finalize(st);
+    return e;
+}
+
+/* One row of the history; case_id 0: none (a recorded death). */
+static int add_change(mz_db *db, const mz_actor *actor, int64_t id, const char *kind,
+                      int64_t case_id, const char *from_month, const char *status, int64_t amount,
+                      const char *reason, const char *at, mz_error *err)
+{
+    if (mz_db_run(db, NULL,
+                  "INSERT INTO enrollment_changes (enrollment_id, kind, case_id, from_month, "
+                  "status, amount_fen, reason, actor_name, at) "
+                  "VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?)",
+                  "itittittt", id, kind, case_id, from_month, status, amount, reason,
+                  actor->username, at) < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    return 0;
+}
+
+int mz_enrollment_create_from_case(mz_db *db, const mz_actor *actor, json_t *case_row,
+                                   const char *program, const char *from_month, int64_t *id_out,
+                                   mz_error *err)
+{
+    json_t *assessment = json_object_get(json_object_get(case_row, "data"), "assessment");
+    json_t *amount = json_object_get(assessment, "monthly_amount_fen");
+    int64_t case_id = json_id(case_row, "id"), household = json_id(case_row, "household_id");
+    int64_t person = json_id(case_row, "applicant_person_id"), id = 0, n = 0;
+    char at[21], idb[24];
+    int month;
+
+    if (!json_is_integer(amount) || json_integer_value(amount) < 1 ||
+        json_integer_value(amount) > AMOUNT_MAX)
+        return mz_error_set(err, 409, "amount_missing", "data.assessment.monthly_amount_fen",
+                            "核对结果中没有月保障金额（monthly_amount_fen），不能批准；"
+                            "请重新核对并记录金额");
+    if (mz_month_parse(from_month, &month) != 0)
+        return mz_error_internal(err, "enrollment: bad from_month");
+    if (mz_db_query_int64(db, &n, "SELECT COUNT(*) FROM enrollments WHERE case_id = ?", "i",
+                          case_id) < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (n > 0)
+        return mz_error_set(err, 409, "conflict", NULL, "该事项已纳入保障，不能重复纳入");
+    if (!personal_program(program))
+        person = 0;
+    const char *payee = json_string_value(json_object_get(case_row, "applicant_name"));
+    mz_time_iso(time(NULL), at);
+    int rc = mz_db_query_int64(
+        db, &id,
+        "INSERT INTO enrollments (program, household_id, person_id, payee_name, region_code, "
+        "monthly_amount_fen, from_month, status, reason, case_id, created_at, updated_at) "
+        "VALUES (?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, 'in_force', ?, ?, ?, ?) RETURNING id",
+        "tiittittitt", program, household, person, payee ? payee : "",
+        json_string_value(json_object_get(case_row, "region_code")),
+        (int64_t)json_integer_value(amount), from_month, "事项批准", case_id, at, at);
+    if (rc != MZ_DB_ROW)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (add_change(db, actor, id, "create", case_id, from_month, "in_force",
+                   (int64_t)json_integer_value(amount), "事项批准", at, err) < 0)
+        return -1;
+    json_t *after = load_any(db, id);
+    rc = mz_audit_append(db, actor, "enrollment.create", "enrollment", id_text(id, idb),
+                         json_string_value(json_object_get(case_row, "region_code")), NULL, after,
+                         err);
+    json_decref(after);
+    if (rc < 0)
+        return -1;
+    if (id_out)
+        *id_out = id;
+    return 0;
+}
+
+/* Stops one enrollment from from_month on (to_month = the month before). */
+static int stop_one(mz_db *db, const mz_actor *actor, int64_t id, int64_t case_id,
+                    const char *from_month, const char *reason, mz_error *err)
+{
+    char last[8], at[21], idb[24];
+    if (month_before(from_month, last) < 0)
+        return mz_error_internal(err, "enrollment: bad stop month");
+    json_t *before = load_any(db, id);
+    if (before == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    mz_time_iso(time(NULL), at);
+    int64_t amount = (int64_t)json_integer_value(json_object_get(before, "monthly_amount_fen"));
+    int rc = -1;
+    if (mz_db_run(db, NULL,
+                  "UPDATE enrollments SET status = 'stopped', to_month = CASE WHEN to_month IS "
+                  "NULL OR to_month > ? THEN ? ELSE to_month END, updated_at = ? WHERE id = ?",
+                  "ttti", last, last, at, id) < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    if (add_change(db, actor, id, "stop", case_id, from_month, "stopped", amount, reason, at, err) <
+        0)
+        goto out;
+    json_t *after = load_any(db, id);
+    rc = mz_audit_append(db, actor, "enrollment.stop", "enrollment", id_text(id, idb),
+                         json_string_value(json_object_get(before, "region_code")), before, after,
+                         err);
+    json_decref(after);
+out:
+    json_decref(before);
+    return rc;
+}
+
+/* An enrollment id with a month ("YYYY-MM", from column 1 when there is one). */
+typedef struct id_month {
+    int64_t id;
+    char month[8];
+} id_month;
+
+/* Collects the rows of a query into a malloc'd array; the step's final result. */
+static int collect(mz_stmt *st, id_month **rows, size_t *n)
+{
+    size_t cap = 0;
+    int rc;
+    *rows = NULL;
+    *n = 0;
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *rows = mz_realloc(*rows, cap * sizeof **rows);
+        }
+        const char *m = mz_stmt_column_count(st) > 1 ? mz_stmt_text(st, 1) : NULL;
+        (*rows)[*n].id = mz_stmt_int64(st, 0);
+        snprintf((*rows)[*n].month, sizeof(*rows)[*n].month, "%.7s", m ? m : "");
+        (*n)++;
+    }
+    return rc;
+}
+
+int mz_enrollment_stop_for_case(mz_db *db, const mz_actor *actor, json_t *case_row,
+                                const char *program, const char *from_month, const char *reason,
+                                int64_t *stopped, mz_error *err)
+{
+    int64_t household = json_id(case_row, "household_id");
+    int64_t person = json_id(case_row, "applicant_person_id");
+    id_month *rows = NULL;
+    size_t n = 0;
+    mz_stmt *st;
+
+    if (stopped)
+        *stopped = 0;
+    if (personal_program(program) && person > 0)
+        st = mz_db_prepare_bind(db,
+                                "SELECT id FROM enrollments WHERE program = ? AND person_id = ? "
+                                "AND status <> 'stopped' ORDER BY id",
+                                "ti", program, person);
+    else if (household > 0)
+        st = mz_db_prepare_bind(db,
+                                "SELECT id FROM enrollments WHERE program = ? AND household_id = ? "
+                                "AND person_id IS NULL AND status <> 'stopped' ORDER BY id",
+                                "ti", program, household);
+    else
+        return 0;
+    int rc = st ? collect(st, &rows, &n) : MZ_DB_ERROR;
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        mz_free(rows);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = stop_one(db, actor, rows[i].id, json_id(case_row, "id"), from_month, reason, err);
+    mz_free(rows);
+    if (rc == 0 && stopped)
+        *stopped = (int64_t)n;
+    return rc;
+}
+
+int mz_enrollment_apply_deaths(mz_db *db, const mz_actor *actor, int64_t *stopped, mz_error *err)
+{
+    /* Personal enrollments of a dead person; household ones whose current members all died. */
+    static const char sql[] =
+        "SELECT e.id, p.deceased_on FROM enrollments e JOIN persons p ON p.id = e.person_id "
+        "WHERE e.status <> 'stopped' AND p.deceased_on IS NOT NULL "
+        "UNION ALL "
+        "SELECT e.id, MAX(p.deceased_on) FROM enrollments e JOIN household_members m ON "
+        "m.household_id = e.household_id AND m.left_on IS NULL JOIN persons p ON p.id = "
+        "m.person_id WHERE e.person_id IS NULL AND e.status <> 'stopped' GROUP BY e.id "
+        "HAVING COUNT(*) = COUNT(p.deceased_on) ORDER BY 1";
+    id_month *rows = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (stopped)
+        *stopped = 0;
+    mz_stmt *st = mz_db_prepare(db, sql);
+    if (st == NULL || collect(st, &rows, &n) < 0) {
+        mz_stmt_finalize(st);
+        mz_free(rows);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    mz_stmt_finalize(st);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char from[8];
+        int m;
+        if (mz_month_parse(rows[i].month, &m) != 0) {
+            rc = mz_error_internal(err, "enrollment: bad death date");
+            break;
+        }
+        mz_month_format(m + 1, from);
+        rc = stop_one(db, actor, rows[i].id, 0, from, "死亡", err);
+    }
+    mz_free(rows);
+    if (rc == 0 && stopped)
+        *stopped = (int64_t)n;
+    return rc;
+}
+
+int mz_enrollment_get(mz_db *db, const mz_actor *actor, int64_t id, json_t **out, mz_error *err)
+{
+    char like[16];
+    int rc;
+    *out = NULL;
+    snprintf(like, sizeof like, "%s%%", actor->scope_prefix);
+    mz_stmt *st = mz_db_prepare_bind(
+        db, "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM "WHERE e.id = ? AND e.region_code LIKE ?",
+        "it", id, like);
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    rc = mz_stmt_step(st);
+    if (rc == MZ_DB_ROW)
+        *out = enrollment_from_row(st);
+    mz_stmt_finalize(st);
+    if (rc < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (*out == NULL)
+        return mz_error_set(err, 404, "not_found", NULL, "保障对象 %lld 不存在", (long long)id);
+    json_t *changes = json_array();
+    json_object_set_new(*out, "changes", changes);
+    st = mz_db_prepare_bind(db,
+                            "SELECT kind, case_id, from_month, status, amount_fen, reason, "
+                            "actor_name, at FROM enrollment_changes WHERE enrollment_id = ? "
+                            "ORDER BY id",
+                            "i", id);
+    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
+        json_array_append_new(
+            changes, json_pack("{s:s,s:o,s:s,s:s,s:I,s:o,s:s,s:s}", "kind", mz_stmt_text(st, 0),
+                               "case_id", nullable_id(st, 1), "from_month", mz_stmt_text(st, 2),
+                               "status", mz_stmt_text(st, 3), "amount_fen",
+                               (json_int_t)mz_stmt_int64(st, 4), "reason", nullable_text(st, 5),
+                               "actor_name", mz_stmt_text(st, 6), "at", mz_stmt_text(st, 7)));
+    mz_stmt_finalize(st);
+    if (st == NULL || rc < 0) {
+        json_decref(*out);
+        *out = NULL;
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    return 0;
+}
+
+#define LIST_WHERE                                                                                 \
+    "WHERE e.region_code LIKE ? AND (? = '' OR e.region_code LIKE ?) AND (? = '' OR e.program = "  \
+    "?) AND (? = '' OR e.status = ?) AND (? = 0 OR e.household_id = ?) "
+
+int mz_enrollment_list(mz_db *db, const mz_actor *actor, const mz_enrollment_filter *f,
+                       json_t **out, mz_error *err)
+{
+    char like[16], sub[16];
+    const char *region = f->region_code ? f->region_code : "";
+    const char *program = f->program ? f->program : "", *status = f->status ? f->status : "";
+    int page = f->page > 0 ? f->page : 1;
+    int size = f->page_size > 0 && f->page_size <= 200 ? f->page_size : 20;
+    int64_t total = 0;
+    char prefix[13] = "";
+
+    *out = NULL;
+    if (*region) {
+        if (mz_region_level_of(region) < 0)
+            return mz_error_set(err, 400, "invalid_parameter", "region", "区划代码须为12位数字");
+        mz_region_prefix(region, prefix);
+    }
+    snprintf(like, sizeof like, "%s%%", actor->scope_prefix);
+    snprintf(sub, sizeof sub, "%s%%", prefix);
+    if (mz_db_query_int64(db, &total, "SELECT COUNT(*) FROM enrollments e " LIST_WHERE, "tttttttii",
+                          like, region, sub, program, program, status, status, f->household_id,
+                          f->household_id) < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    mz_stmt *st = mz_db_prepare_bind(db,
+                                     "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM LIST_WHERE
+                                     "ORDER BY e.id DESC LIMIT ? OFFSET ?",
+                                     "tttttttiiii", like, region, sub, program, program, status,
+                                     status, f->household_id, f->household_id, (int64_t)size,
+                                     (int64_t)(page - 1) * size);
+    json_t *items = json_array();
+    int rc = MZ_DB_ERROR;
+    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
+        json_array_append_new(items, enrollment_from_row(st));
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        json_decref(items);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page", page,
+                     "page_size", size);
+    return 0;
+}

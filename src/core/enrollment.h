@@ -1,0 +1,74 @@
+/*
+ * Enrollments (保障对象): a household or a person in a program (低保, 特困)
+ * from a month to a month, with a monthly amount in fen.  An enrollment is
+ * created only by the approval of a case, and its amount and end change only
+ * through cases (调整, 终止) or a recorded death; every change is kept in
+ * enrollment_changes with the case that made it.  The payroll (payroll.h)
+ * pays every enrollment in force in a month: status other than 'suspended',
+ * from_month <= month and (to_month NULL or month <= to_month).
+ *
+ * 特困 support is personal: its enrollment names the person (and the
+ * household, for the bank account).  Other programs enroll the household.
+ *
+ * Functions that write run in the caller's transaction and audit there.
+ * Reads are limited to the actor's region subtree in SQL: outside it an
+ * enrollment is 404, like one that does not exist.
+ */
+#ifndef MZ_CORE_ENROLLMENT_H
+#define MZ_CORE_ENROLLMENT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "core/actor.h"
+#include "store/store.h"
+
+/*
+ * Creates the enrollment of an approved case: case_row is the case as the
+ * engine loads it (id, region_code, household_id, applicant_person_id,
+ * applicant_name, data), program the case type's policy program, from_month
+ * "YYYY-MM".  The amount is the case's recorded assessment,
+ * data.assessment.monthly_amount_fen (1..10^11); without it 409
+ * amount_missing.  A case enrolls once (409 conflict otherwise).  Audited
+ * 'enrollment.create'.  *id_out (may be NULL) gets the new id.
+ */
+int mz_enrollment_create_from_case(mz_db *db, const mz_actor *actor, json_t *case_row,
+                                   const char *program, const char *from_month, int64_t *id_out,
+                                   mz_error *err);
+
+/*
+ * Stops, from from_month on, the enrollments in program of the case's person
+ * (personal programs) or household that are not stopped yet: to_month becomes
+ * the month before, status 'stopped'.  A case naming neither, or with nothing
+ * enrolled, stops nothing.  Audited 'enrollment.stop' for each.  *stopped
+ * (may be NULL) counts them.
+ */
+int mz_enrollment_stop_for_case(mz_db *db, const mz_actor *actor, json_t *case_row,
+                                const char *program, const char *from_month, const char *reason,
+                                int64_t *stopped, mz_error *err);
+
+/*
+ * Applies the recorded deaths: a personal enrollment whose person has died,
+ * or a household enrollment whose current members have all died, stops from
+ * the month after the (last) death.  Months already paid after that are
+ * recovered by the payroll.  Audited 'enrollment.stop' for each.
+ */
+int mz_enrollment_apply_deaths(mz_db *db, const mz_actor *actor, int64_t *stopped, mz_error *err);
+
+typedef struct mz_enrollment_filter {
+    const char *program;     /* NULL any */
+    const char *status;      /* NULL any */
+    const char *region_code; /* subtree, intersected with the actor's; NULL any */
+    int64_t household_id;    /* 0 any */
+    int page, page_size;
+} mz_enrollment_filter;
+
+/* {"items":[enrollment…],"total","page","page_size"}, newest first. */
+int mz_enrollment_list(mz_db *db, const mz_actor *actor, const mz_enrollment_filter *f,
+                       json_t **out, mz_error *err);
+
+/* One enrollment with "changes" (oldest first); 404 outside the subtree. */
+int mz_enrollment_get(mz_db *db, const mz_actor *actor, int64_t id, json_t **out, mz_error *err);
+
+#endif

@@ -1,0 +1,734 @@
+/*
+ * The monthly payroll (see payroll.h).  mz_payroll_run is a job of steps,
+ * each one transaction: take the month's lock row, apply recorded deaths,
+ * then regular, back-pay and recovery lines in batches, then the control
+ * totals.  Every step first renews the heartbeat under the condition that
+ * the lock is still ours: on PostgreSQL that UPDATE also holds the row lock
+ * until the batch commits, so a process taking over a stale run waits for a
+ * live one's batch and then sees its fresh heartbeat.  Nothing is kept in
+ * process memory between steps that another process would need.
+ */
+#include "core/payroll.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <xlsxwriter.h>
+
+#include "base/date.h"
+#include "base/money.h"
+#include "core/audit.h"
+#include "core/enrollment.h"
+
+static int check_month(const char *month, int *m, mz_error *err)
+{
+    if (month == NULL || mz_month_parse(month, m) != 0)
+        return mz_error_set(err, 400, "invalid_value", "month", "月份须为 YYYY-MM");
+    return 0;
+}
+
+/* Runs, approvals and exports cover the whole city: permission and full scope. */
+static int check_city(const mz_actor *actor, const char *perm, mz_error *err)
+{
+    if (!mz_actor_can(actor, perm) || strlen(actor->scope_prefix) > 4)
+        return mz_error_set(err, 403, "forbidden", NULL, "需要市级财务权限（%s）", perm);
+    return 0;
+}
+
+/* "****1234": the last four digits of an account, or NULL without one. */
+static void mask_account(const char *acct, char out[16])
+{
+    size_t n = acct ? strlen(acct) : 0;
+    snprintf(out, 16, "****%s", n > 4 ? acct + n - 4 : (acct ? acct : ""));
+}
+
+static const char *kind_name(const char *kind)
+{
+    return strcmp(kind, "regular") == 0    ? "正常发放"
+           : strcmp(kind, "back_pay") == 0 ? "补发"
+                                           : "追缴";
+}
+
+static const char *program_name(const char *program)
+{
+    return strcmp(program, "dibao") == 0   ? "最低生活保障"
+           : strcmp(program, "tekun") == 0 ? "特困人员救助供养"
+                                           : program;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+#define RUN_COLUMNS                                                                                \
+    "id, month, state, started_by, started_at, finished_at, line_count, total_fen, "               \
+    "approved_by, approved_at, exported_at "
+
+static json_t *opt_text(mz_stmt *st, int col)
+{
+    return mz_stmt_is_null(st, col) ? json_null() : json_string(mz_stmt_text(st, col));
+}
+
+static json_t *run_from_row(mz_stmt *st)
+{
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:o,s:o,s:o}", "id",
+                     (json_int_t)mz_stmt_int64(st, 0), "month", mz_stmt_text(st, 1), "state",
+                     mz_stmt_text(st, 2), "started_by", mz_stmt_text(st, 3), "started_at",
+                     mz_stmt_text(st, 4), "finished_at", opt_text(st, 5), "line_count",
+                     (json_int_t)mz_stmt_int64(st, 6), "total_fen",
+                     (json_int_t)mz_stmt_int64(st, 7), "approved_by", opt_text(st, 8),
+                     "approved_at", opt_text(st, 9), "exported_at", opt_text(st, 10));
+}
+
+/* The run row of a month (no totals); 404 when none. */
+static int load_run(mz_db *db, const char *month, json_t **out, mz_error *err)
+{
+    *out = NULL;
+    mz_stmt *st = mz_db_prepare_bind(db, "SELECT " RUN_COLUMNS "FROM payroll_runs WHERE month = ?",
+                                     "t", month);
+    int rc = st ? mz_stmt_step(st) : MZ_DB_ERROR;
+    if (rc == MZ_DB_ROW)
+        *out = run_from_row(st);
+    mz_stmt_finalize(st);
+    if (rc < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (*out == NULL)
+        return mz_error_set(err, 404, "not_found", NULL, "%s 尚未生成发放", month);
+    return 0;
+}
+
+int mz_payroll_get(mz_db *db, const mz_actor *actor, const char *month, json_t **out, mz_error *err)
+{
+    char like[16];
+    int m, rc = MZ_DB_ERROR;
+    *out = NULL;
+    if (check_month(month, &m, err) < 0 || load_run(db, month, out, err) < 0)
+        return -1;
+    snprintf(like, sizeof like, "%s%%", actor->scope_prefix);
+    json_t *totals = json_array();
+    json_object_set_new(*out, "totals", totals);
+    mz_stmt *st = mz_db_prepare_bind(
+        db,
+        "SELECT l.program, SUBSTR(l.region_code, 1, 6) || '000000', g.name, l.kind, COUNT(*), "
+        "SUM(l.amount_fen) FROM payment_lines l LEFT JOIN regions g ON g.code = "
+        "SUBSTR(l.region_code, 1, 6) || '000000' WHERE l.run_id = ? AND l.region_code LIKE ? "
+        "GROUP BY l.program, SUBSTR(l.region_code, 1, 6), g.name, l.kind ORDER BY 1, 2, 4",
+        "it", (int64_t)json_integer_value(json_object_get(*out, "id")), like);
+    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
+        json_array_append_new(
+            totals, json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I}", "program", mz_stmt_text(st, 0),
+                              "program_name", program_name(mz_stmt_text(st, 0)), "region_code",
+                              mz_stmt_text(st, 1), "region_name",
+                              mz_stmt_text(st, 2) ? mz_stmt_text(st, 2) : "", "kind",
+                              mz_stmt_text(st, 3), "lines", (json_int_t)mz_stmt_int64(st, 4),
+                              "amount_fen", (json_int_t)mz_stmt_int64(st, 5)));
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        json_decref(*out);
+        *out = NULL;
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    return 0;
+}
+
+int mz_payroll_list(mz_db *db, const mz_actor *actor, int page, int page_size, json_t **out,
+                    mz_error *err)
+{
+    int rc = MZ_DB_ERROR;
+    int64_t total = 0;
+    (void)actor;
+    *out = NULL;
+    if (page < 1)
+        page = 1;
+    if (page_size < 1 || page_size > 200)
+        page_size = 20;
+    if (mz_db_query_int64(db, &total, "SELECT COUNT(*) FROM payroll_runs", "") < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    json_t *items = json_array();
+    mz_stmt *st = mz_db_prepare_bind(
+        db, "SELECT " RUN_COLUMNS "FROM payroll_runs ORDER BY month DESC LIMIT ? OFFSET ?", "ii",
+        (int64_t)page_size, (int64_t)(page - 1) * page_size);
+    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
+        json_array_append_new(items, run_from_row(st));
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        json_decref(items);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page", page,
+                     "page_size", page_size);
+    return 0;
+}
+
+int mz_payroll_lines(mz_db *db, const mz_actor *actor, const char *month, int page, int page_size,
+                     json_t **out, mz_error *err)
+{
+    char like[16];
+    int m, rc = MZ_DB_ERROR;
+    int64_t total = 0;
+    json_t *run = NULL;
+    *out = NULL;
+    if (page < 1)
+        page = 1;
+    if (page_size < 1 || page_size > 200)
+        page_size = 50;
+    if (check_month(month, &m, err) < 0 || load_run(db, month, &run, err) < 0)
+        return -1;
+    int64_t run_id = (int64_t)json_integer_value(json_object_get(run, "id"));
+    json_decref(run);
+    snprintf(like, sizeof like, "%s%%", actor->scope_prefix);
+    if (mz_db_query_int64(db, &total,
+                          "SELECT COUNT(*) FROM payment_lines WHERE run_id = ? AND region_code "
+                          "LIKE ?",
+                          "it", run_id, like) < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    json_t *items = json_array();
+    mz_stmt *st = mz_db_prepare_bind(
+        db,
+        "SELECT l.id, l.enrollment_id, l.month, l.kind, l.amount_fen, l.program, l.payee_name, "
+        "l.bank_name, l.account_masked, l.region_code, g.name FROM payment_lines l LEFT JOIN "
+        "regions g ON g.code = l.region_code WHERE l.run_id = ? AND l.region_code LIKE ? "
+        "ORDER BY l.region_code, l.enrollment_id, l.month, l.kind LIMIT ? OFFSET ?",
+        "itii", run_id, like, (int64_t)page_size, (int64_t)(page - 1) * page_size);
+    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
+        json_array_append_new(
+            items, json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:o}", "id",
+                             (json_int_t)mz_stmt_int64(st, 0), "enrollment_id",
+                             (json_int_t)mz_stmt_int64(st, 1), "month", mz_stmt_text(st, 2), "kind",
+                             mz_stmt_text(st, 3), "amount_fen", (json_int_t)mz_stmt_int64(st, 4),
+                             "program", mz_stmt_text(st, 5), "payee_name", mz_stmt_text(st, 6),
+                             "bank_name", opt_text(st, 7), "account_masked", opt_text(st, 8),
+                             "region_code", mz_stmt_text(st, 9), "region_name", opt_text(st, 10)));
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        json_decref(items);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page", page,
+                     "page_size", page_size);
+    return 0;
+}
+
+/* ---- generating --------------------------------------------------------- */
+
+typedef struct job {
+    mz_db *db;
+    const mz_actor *actor;
+    const char *month;
+    int64_t run_id;
+    char owner[128];
+    int batch, stale, pause_ms;
+    int64_t added;
+    const mz_payroll_options *opt;
+} job;
+
+typedef struct line {
+    int64_t enrollment_id;
+    char month[8];
+    int64_t amount_fen;
+    char *program, *payee, *bank_name, *bank_account, *region;
+} line;
+
+static void lines_free(line *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        mz_free(v[i].program);
+        mz_free(v[i].payee);
+        mz_free(v[i].bank_name);
+        mz_free(v[i].bank_account);
+        mz_free(v[i].region);
+    }
+    mz_free(v);
+}
+
+/* Takes the month's lock row, or takes over a stale one.  *mine: 1 when ours. */
+static int acquire(job *j, int *mine, char state[16], mz_error *err)
+{
+    char at[21];
+    int64_t changed = 0, now = (int64_t)time(NULL);
+    char *s = NULL;
+    *mine = 0;
+    mz_time_iso(time(NULL), at);
+    if (mz_db_begin(j->db) < 0)
+        return mz_error_internal(err, mz_db_errmsg(j->db));
+    if (mz_db_run(j->db, &changed,
+                  "INSERT INTO payroll_runs (month, state, started_by, started_at, lock_owner, "
+                  "heartbeat_epoch) VALUES (?, 'generating', ?, ?, ?, ?) "
+                  "ON CONFLICT (month) DO NOTHING",
+                  "tttti", j->month, j->actor->username, at, j->owner, now) < 0)
+        goto fail;
+    if (changed == 0 &&
+        mz_db_run(j->db, &changed,
+                  "UPDATE payroll_runs SET lock_owner = ?, heartbeat_epoch = ? WHERE month = ? "
+                  "AND state = 'generating' AND heartbeat_epoch <= ?",
+                  "titi", j->owner, now, j->month, now - j->stale) < 0)
+        goto fail;
+    *mine = changed == 1;
+    if (mz_db_query_int64(j->db, &j->run_id, "SELECT id FROM payroll_runs WHERE month = ?", "t",
+                          j->month) != MZ_DB_ROW ||
+        mz_db_query_text(j->db, &s, "SELECT state FROM payroll_runs WHERE month = ?", "t",
+                         j->month) != MZ_DB_ROW)
+        goto fail;
+    snprintf(state, 16, "%s", s);
+    mz_free(s);
+    if (mz_db_commit(j->db) < 0)
+        return mz_error_internal(err, mz_db_errmsg(j->db));
+    return 0;
+fail:
+    mz_error_internal(err, mz_db_errmsg(j->db));
+    mz_db_rollback(j->db);
+    return -1;
+}
+
+/* Begins a step: a transaction in which the heartbeat is renewed while the lock is ours. */
+static int step_begin(job *j, mz_error *err)
+{
+    int64_t changed = 0;
+    if (mz_db_begin(j->db) < 0)
+        return mz_error_internal(err, mz_db_errmsg(j->db));
+    if (mz_db_run(j->db, &changed,
+                  "UPDATE payroll_runs SET heartbeat_epoch = ? WHERE id = ? AND lock_owner = ? "
+                  "AND state = 'generating'",
+                  "iit", (int64_t)time(NULL), j->run_id, j->owner) < 0) {
+        mz_error_internal(err, mz_db_errmsg(j->db));
+        mz_db_rollback(j->db);
+        return -1;
+    }
+    if (changed != 1) {
+        mz_db_rollback(j->db);
+        return mz_error_set(err, 409, "payroll_busy", NULL, "%s 的发放已由另一进程接手", j->month);
+    }
+    return 0;
+}
+
+static int step_commit(job *j, mz_error *err)
+{
+    if (mz_db_commit(j->db) < 0)
+        return mz_error_internal(err, mz_db_errmsg(j->db));
+    return 0;
+}
+
+static int step_fail(job *j)
+{
+    mz_db_rollback(j->db);
+    return -1;
+}
+
+/* Reads the candidate lines of a query (enrollment, month, amount, program, payee, bank
+ * name, bank account, region). */
+static int read_lines(mz_stmt *st, line **out, size_t *n)
+{
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = mz_realloc(*out, cap * sizeof **out);
+        }
+        line *l = &(*out)[(*n)++];
+        l->enrollment_id = mz_stmt_int64(st, 0);
+        snprintf(l->month, sizeof l->month, "%s", mz_stmt_text(st, 1));
+        l->amount_fen = mz_stmt_int64(st, 2);
+        l->program = mz_strdup(mz_stmt_text(st, 3));
+        l->payee = mz_strdup(mz_stmt_text(st, 4));
+        l->bank_name = mz_strdup(mz_stmt_text(st, 5));
+        l->bank_account = mz_strdup(mz_stmt_text(st, 6));
+        l->region = mz_strdup(mz_stmt_text(st, 7));
+    }
+    return rc;
+}
+
+static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *added, mz_error *err)
+{
+    char at[21], masked[16];
+    mz_time_iso(time(NULL), at);
+    *added = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t changed = 0;
+        mask_account(v[i].bank_account, masked);
+        if (mz_db_run(j->db, &changed,
+                      "INSERT INTO payment_lines (run_id, enrollment_id, month, kind, amount_fen, "
+                      "program, payee_name, bank_name, bank_account, account_masked, region_code, "
+                      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT (enrollment_id, month, kind) DO NOTHING",
+                      "iittittttttt", j->run_id, v[i].enrollment_id, v[i].month, kind,
+                      v[i].amount_fen, v[i].program, v[i].payee, v[i].bank_name, v[i].bank_account,
+                      v[i].bank_account ? masked : NULL, v[i].region, at) < 0)
+            return mz_error_internal(err, mz_db_errmsg(j->db));
+        *added += changed;
+    }
+    return 0;
+}
+
+#define LINE_TAIL                                                                                  \
+    "e.program, e.payee_name, h.bank_name, h.bank_account, e.region_code FROM enrollments e "      \
+    "LEFT JOIN households h ON h.id = e.household_id "
+
+/* Regular lines: every enrollment in force in the month, in id order from a cursor. */
+static mz_stmt *regular_batch(job *j, int64_t after)
+{
+    return mz_db_prepare_bind(
+        j->db,
+        "SELECT e.id, CAST(? AS TEXT), e.monthly_amount_fen, " LINE_TAIL
+        "WHERE e.status <> 'suspended' AND e.from_month <= ? AND (e.to_month IS NULL OR "
+        "e.to_month >= ?) AND e.id > ? ORDER BY e.id LIMIT ?",
+        "tttii", j->month, j->month, j->month, after, (int64_t)j->batch);
+}
+
+/* 补发: earlier months with a run, within the enrollment, paid neither regularly nor back. */
+static mz_stmt *back_pay_batch(job *j, int64_t after)
+{
+    (void)after;
+    return mz_db_prepare_bind(
+        j->db,
+        "SELECT e.id, r.month, e.monthly_amount_fen, " LINE_TAIL
+        "JOIN payroll_runs r ON r.month < ? AND r.month >= e.from_month AND (e.to_month IS NULL "
+        "OR r.month <= e.to_month) WHERE e.status <> 'suspended' AND NOT EXISTS (SELECT 1 FROM "
+        "payment_lines l WHERE l.enrollment_id = e.id AND l.month = r.month AND l.kind IN "
+        "('regular', 'back_pay')) ORDER BY e.id, r.month LIMIT ?",
+        "ti", j->month, (int64_t)j->batch);
+}
+
+/* 追缴: months paid after the enrollment's last month, not recovered yet. */
+static mz_stmt *recovery_batch(job *j, int64_t after)
+{
+    (void)after;
+    return mz_db_prepare_bind(
+        j->db,
+        "SELECT e.id, p.month, -p.paid, " LINE_TAIL
+        "JOIN (SELECT enrollment_id, month, SUM(amount_fen) AS paid FROM payment_lines WHERE "
+        "kind <> 'recovery' GROUP BY enrollment_id, month) p ON p.enrollment_id = e.id "
+        "WHERE e.to_month IS NOT NULL AND p.month > e.to_month AND p.paid > 0 AND NOT EXISTS "
+        "(SELECT 1 FROM payment_lines x WHERE x.enrollment_id = e.id AND x.month = p.month AND "
+        "x.kind = 'recovery') ORDER BY e.id, p.month LIMIT ?",
+        "i", (int64_t)j->batch);
+}
+
+/* Runs one phase in batches until a batch finds nothing (or adds nothing). */
+static int phase(job *j, const char *kind, mz_stmt *(*batch)(job *, int64_t), mz_error *err)
+{
+    int64_t after = 0;
+    for (;;) {
+        line *v = NULL;
+        size_t n = 0;
+        int64_t added = 0;
+        if (step_begin(j, err) < 0)
+            return -1;
+        mz_stmt *st = batch(j, after);
+        int rc = st ? read_lines(st, &v, &n) : MZ_DB_ERROR;
+        mz_stmt_finalize(st);
+        if (rc < 0) {
+            lines_free(v, n);
+            mz_error_internal(err, mz_db_errmsg(j->db));
+            return step_fail(j);
+        }
+        if (insert_lines(j, kind, v, n, &added, err) < 0) {
+            lines_free(v, n);
+            return step_fail(j);
+        }
+        if (n > 0)
+            after = v[n - 1].enrollment_id;
+        lines_free(v, n);
+        if (step_commit(j, err) < 0)
+            return -1;
+        j->added += added;
+        if (j->opt && j->opt->progress)
+            j->opt->progress(j->opt->arg, kind, j->added);
+        if (n < (size_t)j->batch || (added == 0 && batch != regular_batch))
+            return 0;
+        if (j->pause_ms > 0)
+            usleep((useconds_t)j->pause_ms * 1000);
+    }
+}
+
+static int apply_deaths(job *j, mz_error *err)
+{
+    if (step_begin(j, err) < 0)
+        return -1;
+    if (mz_enrollment_apply_deaths(j->db, j->actor, NULL, err) < 0)
+        return step_fail(j);
+    return step_commit(j, err);
+}
+
+/* Sets the control totals and ends the generation, still only while the lock is ours. */
+static int finish(job *j, mz_error *err)
+{
+    char at[21], idb[24];
+    int64_t count = 0, total = 0;
+    if (step_begin(j, err) < 0)
+        return -1;
+    mz_time_iso(time(NULL), at);
+    if (mz_db_query_int64(j->db, &count, "SELECT COUNT(*) FROM payment_lines WHERE run_id = ?", "i",
+                          j->run_id) != MZ_DB_ROW ||
+        mz_db_query_int64(j->db, &total,
+                          "SELECT COALESCE(SUM(amount_fen), 0) FROM payment_lines WHERE run_id = ?",
+                          "i", j->run_id) != MZ_DB_ROW ||
+        mz_db_run(j->db, NULL,
+                  "UPDATE payroll_runs SET state = 'generated', finished_at = ?, lock_owner = "
+                  "NULL, line_count = ?, total_fen = ? WHERE id = ?",
+                  "tiii", at, count, total, j->run_id) < 0) {
+        mz_error_internal(err, mz_db_errmsg(j->db));
+        return step_fail(j);
+    }
+    json_t *after = json_pack("{s:s,s:I,s:I}", "month", j->month, "line_count", (json_int_t)count,
+                              "total_fen", (json_int_t)total);
+    snprintf(idb, sizeof idb, "%lld", (long long)j->run_id);
+    int rc =
+        mz_audit_append(j->db, j->actor, "payroll.run", "payroll_run", idb, NULL, NULL, after, err);
+    json_decref(after);
+    if (rc < 0)
+        return step_fail(j);
+    return step_commit(j, err);
+}
+
+int mz_payroll_run(mz_db *db, const mz_actor *actor, const char *month,
+                   const mz_payroll_options *opt, json_t **out, mz_error *err)
+{
+    char host[64] = "", state[16];
+    int m, mine = 0;
+    job j = {.db = db, .actor = actor, .month = month, .opt = opt};
+
+    *out = NULL;
+    if (check_month(month, &m, err) < 0 || check_city(actor, "payroll:run:create", err) < 0)
+        return -1;
+    j.batch = opt && opt->batch_size > 0 ? opt->batch_size : 200;
+    j.stale = opt && opt->stale_seconds >= 0 ? opt->stale_seconds : 120;
+    j.pause_ms = opt ? opt->pause_ms : 0;
+    gethostname(host, sizeof host - 1);
+    snprintf(j.owner, sizeof j.owner, "%s:%ld:%08x", host, (long)getpid(),
+             (unsigned)randombytes_random());
+    if (acquire(&j, &mine, state, err) < 0)
+        return -1;
+    if (!mine && strcmp(state, "generating") == 0)
+        return mz_error_set(err, 409, "payroll_busy", NULL, "%s 的发放正由另一进程生成，请稍后",
+                            month);
+    if (mine && (apply_deaths(&j, err) < 0 || phase(&j, "regular", regular_batch, err) < 0 ||
+                 phase(&j, "back_pay", back_pay_batch, err) < 0 ||
+                 phase(&j, "recovery", recovery_batch, err) < 0 || finish(&j, err) < 0))
+        return -1;
+    if (mz_payroll_get(db, actor, month, out, err) < 0)
+        return -1;
+    json_object_set_new(*out, "generated_now", json_boolean(mine));
+    json_object_set_new(*out, "lines_added", json_integer((json_int_t)j.added));
+    return 0;
+}
+
+/* ---- approval and export ------------------------------------------------ */
+
+int mz_payroll_approve(mz_db *db, const mz_actor *actor, const char *month, json_t **out,
+                       mz_error *err)
+{
+    char at[21], idb[24];
+    int m;
+    json_t *run = NULL;
+    *out = NULL;
+    if (check_month(month, &m, err) < 0 || check_city(actor, "payroll:run:approve", err) < 0 ||
+        load_run(db, month, &run, err) < 0)
+        return -1;
+    const char *state = json_string_value(json_object_get(run, "state"));
+    int rc = -1;
+    if (strcmp(state, "generated") != 0) {
+        mz_error_set(err, 409, "invalid_state", NULL, "%s 的发放处于 %s，只有已生成的可以审核",
+                     month, state);
+        goto out;
+    }
+    if (strcmp(json_string_value(json_object_get(run, "started_by")), actor->username) == 0) {
+        mz_error_set(err, 409, "same_person", NULL,
+                     "生成发放的人不能审核同一批发放，请由另一名财务人员审核");
+        goto out;
+    }
+    mz_time_iso(time(NULL), at);
+    int64_t changed = 0;
+    if (mz_db_run(db, &changed,
+                  "UPDATE payroll_runs SET state = 'approved', approved_by = ?, approved_at = ? "
+                  "WHERE month = ? AND state = 'generated'",
+                  "ttt", actor->username, at, month) < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    if (changed != 1) {
+        mz_error_set(err, 409, "conflict", NULL, "发放正被他人处理，请刷新后重试");
+        goto out;
+    }
+    snprintf(idb, sizeof idb, "%lld", (long long)json_integer_value(json_object_get(run, "id")));
+    if (mz_audit_append(db, actor, "payroll.approve", "payroll_run", idb, NULL, run, NULL, err) < 0)
+        goto out;
+    rc = mz_payroll_get(db, actor, month, out, err);
+out:
+    json_decref(run);
+    return rc;
+}
+
+static void csv_field(mz_buf *b, const char *s)
+{
+    if (s == NULL)
+        s = "";
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        mz_buf_puts(b, s);
+        return;
+    }
+    mz_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            mz_buf_putc(b, '"');
+        mz_buf_putc(b, *s);
+    }
+    mz_buf_putc(b, '"');
+}
+
+static const char *const headers[] = {"序号",     "收款人",   "开户银行", "银行账号", "金额（元）",
+                                      "发放类别", "所属月份", "保障项目", "区划代码"};
+#define NCOLS (sizeof headers / sizeof headers[0])
+
+/* One row's texts in the order of headers; amount formatted into yuan. */
+static void row_texts(mz_stmt *st, int64_t seq, char num[24], char yuan[32], const char *v[NCOLS])
+{
+    snprintf(num, 24, "%lld", (long long)seq);
+    mz_money_format(mz_stmt_int64(st, 4), yuan);
+    v[0] = num;
+    v[1] = mz_stmt_text(st, 0);
+    v[2] = mz_stmt_text(st, 1);
+    v[3] = mz_stmt_text(st, 2);
+    v[4] = yuan;
+    v[5] = kind_name(mz_stmt_text(st, 3));
+    v[6] = mz_stmt_text(st, 5);
+    v[7] = program_name(mz_stmt_text(st, 6));
+    v[8] = mz_stmt_text(st, 7);
+}
+
+/* Writes the .xlsx of the lines (amounts as exact text) into out via a temporary file. */
+static int write_xlsx(mz_stmt *st, int64_t *count, int64_t *total, mz_buf *out, mz_error *err)
+{
+    char path[] = "/tmp/mz_payroll_XXXXXX", num[24], yuan[32];
+    const char *v[NCOLS];
+    int fd = mkstemp(path), rc;
+    if (fd < 0)
+        return mz_error_internal(err, "payroll: mkstemp");
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "发放明细") : NULL;
+    if (ws == NULL) {
+        workbook_close(wb);
+        unlink(path);
+        return mz_error_internal(err, "payroll: workbook_new");
+    }
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    for (size_t c = 0; c < NCOLS; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, headers[c], bold);
+    lxw_row_t r = 1;
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        row_texts(st, (int64_t)r, num, yuan, v);
+        mz_money_add(*total, mz_stmt_int64(st, 4), total);
+        for (size_t c = 0; c < NCOLS; c++)
+            worksheet_write_string(ws, r, (lxw_col_t)c, v[c] ? v[c] : "", NULL);
+        r++;
+    }
+    *count = (int64_t)r - 1;
+    mz_money_format(*total, yuan);
+    snprintf(num, sizeof num, "%lld 笔", (long long)*count);
+    worksheet_write_string(ws, r, 0, "合计", bold);
+    worksheet_write_string(ws, r, 1, num, bold);
+    worksheet_write_string(ws, r, 4, yuan, bold);
+    worksheet_set_column(ws, 0, (lxw_col_t)NCOLS - 1, 16, NULL);
+    lxw_error xe = workbook_close(wb);
+    if (rc < 0 || xe != LXW_NO_ERROR) {
+        unlink(path);
+        return mz_error_internal(err, rc < 0 ? "payroll: reading lines" : lxw_strerror(xe));
+    }
+    FILE *f = fopen(path, "rb");
+    char chunk[8192];
+    size_t n;
+    while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        mz_buf_append(out, chunk, n);
+    int bad = f == NULL || ferror(f);
+    if (f)
+        fclose(f);
+    unlink(path);
+    return bad ? mz_error_internal(err, "payroll: reading the workbook") : 0;
+}
+
+static int write_csv(mz_stmt *st, int64_t *count, int64_t *total, mz_buf *out, mz_error *err)
+{
+    char num[24], yuan[32];
+    const char *v[NCOLS];
+    int rc;
+    mz_buf_puts(out, "\xEF\xBB\xBF");
+    for (size_t c = 0; c < NCOLS; c++) {
+        csv_field(out, headers[c]);
+        mz_buf_puts(out, c + 1 < NCOLS ? "," : "\r\n");
+    }
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        row_texts(st, ++*count, num, yuan, v);
+        mz_money_add(*total, mz_stmt_int64(st, 4), total);
+        for (size_t c = 0; c < NCOLS; c++) {
+            csv_field(out, v[c]);
+            mz_buf_puts(out, c + 1 < NCOLS ? "," : "\r\n");
+        }
+    }
+    if (rc < 0)
+        return mz_error_internal(err, "payroll: reading lines");
+    mz_money_format(*total, yuan);
+    mz_buf_printf(out, "合计,%lld 笔,,,%s,,,,\r\n", (long long)*count, yuan);
+    return 0;
+}
+
+int mz_payroll_export(mz_db *db, const mz_actor *actor, const char *month, const char *format,
+                      mz_buf *out, mz_error *err)
+{
+    char at[21], idb[24];
+    int m, rc = -1;
+    int64_t count = 0, total = 0;
+    json_t *run = NULL;
+    if (check_month(month, &m, err) < 0 || check_city(actor, "payroll:run:export", err) < 0)
+        return -1;
+    if (format == NULL || (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0))
+        return mz_error_set(err, 400, "invalid_value", "format", "格式须为 csv 或 xlsx");
+    if (load_run(db, month, &run, err) < 0)
+        return -1;
+    const char *state = json_string_value(json_object_get(run, "state"));
+    if (strcmp(state, "approved") != 0 && strcmp(state, "exported") != 0) {
+        mz_error_set(err, 409, "invalid_state", NULL, "%s 的发放尚未审核，不能导出", month);
+        goto out;
+    }
+    int64_t run_id = (int64_t)json_integer_value(json_object_get(run, "id"));
+    mz_stmt *st = mz_db_prepare_bind(
+        db,
+        "SELECT payee_name, bank_name, bank_account, kind, amount_fen, month, program, "
+        "region_code FROM payment_lines WHERE run_id = ? ORDER BY region_code, enrollment_id, "
+        "month, kind",
+        "i", run_id);
+    if (st == NULL) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    int wrc = strcmp(format, "csv") == 0 ? write_csv(st, &count, &total, out, err)
+                                         : write_xlsx(st, &count, &total, out, err);
+    mz_stmt_finalize(st);
+    if (wrc < 0)
+        goto out;
+    if (count != json_integer_value(json_object_get(run, "line_count")) ||
+        total != json_integer_value(json_object_get(run, "total_fen"))) {
+        mz_error_internal(err, "payroll: lines do not match the control totals");
+        goto out;
+    }
+    mz_time_iso(time(NULL), at);
+    if (mz_db_run(db, NULL,
+                  "UPDATE payroll_runs SET state = 'exported', exported_at = ? WHERE id = ?", "ti",
+                  at, run_id) < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    json_t *after = json_pack("{s:s,s:s,s:I,s:I}", "month", month, "format", format, "line_count",
+                              (json_int_t)count, "total_fen", (json_int_t)total);
+    snprintf(idb, sizeof idb, "%lld", (long long)run_id);
+    rc = mz_audit_append(db, actor, "payroll.export", "payroll_run", idb, NULL, NULL, after, err);
+    json_decref(after);
+out:
+    json_decref(run);
+    return rc;
+}

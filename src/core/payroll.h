@@ -1,0 +1,90 @@
+/*
+ * Payroll (资金发放): the monthly cycle over the enrollments (enrollment.h).
+ * A run for a month generates one payment line per enrollment in force that
+ * month (regular), 补发 lines (back_pay) for earlier months that were paid to
+ * others but not to an enrollment whose start lies before them (an approval
+ * dated into the past), and 追缴 lines (recovery, negative) for months paid
+ * after an enrollment's end (a recorded death, a termination dated back).
+ * Then finance approves it (someone other than who ran it) and exports the
+ * bank file (CSV or .xlsx, with totals).
+ *
+ * A run is a restartable job.  Its payroll_runs row, one per month, is the
+ * lock: taken by inserting it (ON CONFLICT DO NOTHING) or by taking over a
+ * 'generating' row whose heartbeat is older than stale_seconds (its process
+ * died).  Each batch of lines is its own transaction and inserts with
+ * ON CONFLICT DO NOTHING on UNIQUE (enrollment_id, month, kind), and the
+ * batch renews the heartbeat only while the lock is still ours; so a second
+ * process cannot pay twice, and a process killed at any point leaves a month
+ * that the next run resumes.  A month once generated is final: running it
+ * again changes nothing (later approvals are paid as back pay next month).
+ *
+ * Runs, approval and export are city-wide: they need payroll:run:create /
+ * approve / export and the whole registry in scope (a city-level actor or
+ * the command line).  Reads of totals and lines are limited to the actor's
+ * subtree.  Every amount is int64 fen.
+ */
+#ifndef MZ_CORE_PAYROLL_H
+#define MZ_CORE_PAYROLL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "base/mem.h"
+#include "core/actor.h"
+#include "store/store.h"
+
+typedef struct mz_payroll_options {
+    int batch_size;    /* lines per transaction; <= 0: 200 */
+    int stale_seconds; /* a heartbeat this old may be taken over; < 0: 120 */
+    int pause_ms;      /* pause between batches, to leave the database to others; 0 none */
+    /* Called after each batch with the phase ("regular", "back_pay", "recovery") and the
+     * lines this call has inserted so far; may be NULL. */
+    void (*progress)(void *arg, const char *phase, int64_t lines);
+    void *arg;
+} mz_payroll_options;
+
+/*
+ * Generates month ("YYYY-MM") or resumes its generation.  Runs its own
+ * transactions: call it outside one.  *out: the run as from mz_payroll_get,
+ * plus "generated_now" (this call generated or completed it) and
+ * "lines_added".  Errors: 400 invalid_value (month), 403 forbidden, 409
+ * payroll_busy (another process holds the month and is alive).
+ */
+int mz_payroll_run(mz_db *db, const mz_actor *actor, const char *month,
+                   const mz_payroll_options *opt, json_t **out, mz_error *err);
+
+/*
+ * The run of a month: state, who and when, line count and total, and
+ * "totals": [{program, region_code (county), region_name, kind, lines,
+ * amount_fen}] over the lines in the actor's subtree.  404 when not run.
+ */
+int mz_payroll_get(mz_db *db, const mz_actor *actor, const char *month, json_t **out,
+                   mz_error *err);
+
+/* {"items":[run…],"total","page","page_size"}, newest month first, without totals. */
+int mz_payroll_list(mz_db *db, const mz_actor *actor, int page, int page_size, json_t **out,
+                    mz_error *err);
+
+/* {"items":[line…],"total","page","page_size"} of a month, in the subtree; accounts masked. */
+int mz_payroll_lines(mz_db *db, const mz_actor *actor, const char *month, int page, int page_size,
+                     json_t **out, mz_error *err);
+
+/*
+ * Approves a generated month: 409 invalid_state unless 'generated', 409
+ * same_person when the actor started the run.  Caller's transaction;
+ * audited 'payroll.approve'.  *out as from mz_payroll_get.
+ */
+int mz_payroll_approve(mz_db *db, const mz_actor *actor, const char *month, json_t **out,
+                       mz_error *err);
+
+/*
+ * The bank file of an approved (or already exported) month into out:
+ * format "csv" (UTF-8 with a BOM, Chinese headers, a 合计 row) or "xlsx".
+ * Marks the run exported; caller's transaction; audited 'payroll.export'
+ * (the file carries full account numbers).
+ */
+int mz_payroll_export(mz_db *db, const mz_actor *actor, const char *month, const char *format,
+                      mz_buf *out, mz_error *err);
+
+#endif
