@@ -70,10 +70,18 @@ export function kindName(kind) {
   return KIND_NAME[kind] || ''
 }
 
+// Today's date in China (UTC+8), as YYYY-MM-DD: the server's "today" too.
+export function todayCN() {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
+}
+
+// Times are stored in UTC and shown in China Standard Time (UTC+8, no daylight saving), whatever
+// the browser's own time zone.
 export function formatTime(iso) {
   if (!iso) return ''
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return String(iso)
+  const t = new Date(iso).getTime()
+  if (Number.isNaN(t)) return String(iso)
+  const d = new Date(t + 8 * 3600 * 1000)
   const p = (n) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
 }
