@@ -79,14 +79,6 @@ static int64_t audits(tdb *t)
     return tdb_count(t->db, "SELECT COUNT(*) FROM audit_log");
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    if (s == NULL)
-        fail_msg("no string %s", k);
-    return s;
-}
-
 static void test_get_seeded(void **state)
 {
     tdb *t = tdb_get(state);
@@ -255,9 +247,9 @@ static void test_get_refusals_and_corrupt(void **state)
     json_t *out = NULL;
     assert_int_equal(mz_policy_list(t->db, &t->cli, "dibao", &out, &err), 0);
     json_t *item = json_array_get(json_object_get(out, "items"), 0);
-    assert_string_equal(jstr(item, "param"), "standard_monthly");
+    assert_string_equal(tdb_jstr(item, "param"), "standard_monthly");
     json_t *row = json_array_get(json_object_get(item, "values"), 0);
-    assert_string_equal(jstr(row, "stored"), "6l0");
+    assert_string_equal(tdb_jstr(row, "stored"), "6l0");
     assert_true(json_is_null(json_object_get(row, "value")));
     json_decref(out);
 }
@@ -572,14 +564,14 @@ static void test_add_audited(void **state)
     mz_free(s);
     assert_non_null(after);
     assert_int_equal(json_integer_value(json_object_get(after, "id")), id);
-    assert_string_equal(jstr(after, "program"), "dibao");
-    assert_string_equal(jstr(after, "param"), "standard_monthly");
-    assert_string_equal(jstr(after, "region_prefix"), "3213");
-    assert_string_equal(jstr(after, "effective_from"), "2025-01-01");
-    assert_string_equal(jstr(after, "value"), "650.00");
-    assert_string_equal(jstr(after, "stored"), "65000");
-    assert_string_equal(jstr(after, "note"), "2025年标准");
-    assert_string_equal(jstr(after, "created_by"), "admin.city");
+    assert_string_equal(tdb_jstr(after, "program"), "dibao");
+    assert_string_equal(tdb_jstr(after, "param"), "standard_monthly");
+    assert_string_equal(tdb_jstr(after, "region_prefix"), "3213");
+    assert_string_equal(tdb_jstr(after, "effective_from"), "2025-01-01");
+    assert_string_equal(tdb_jstr(after, "value"), "650.00");
+    assert_string_equal(tdb_jstr(after, "stored"), "65000");
+    assert_string_equal(tdb_jstr(after, "note"), "2025年标准");
+    assert_string_equal(tdb_jstr(after, "created_by"), "admin.city");
     json_decref(after);
     assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM policy_params WHERE created_by = "
                                       "'admin.city' AND value = '65000'"),
@@ -603,7 +595,7 @@ static json_t *values_of(json_t *list, const char *param)
     json_t *item;
     json_array_foreach(json_object_get(list, "items"), i, item)
     {
-        if (strcmp(jstr(item, "param"), param) == 0)
+        if (strcmp(tdb_jstr(item, "param"), param) == 0)
             return json_object_get(item, "values");
     }
     fail_msg("no item %s", param);
@@ -616,7 +608,7 @@ static int has_prefix(json_t *values, const char *prefix)
     json_t *row;
     json_array_foreach(values, i, row)
     {
-        if (strcmp(jstr(row, "region_prefix"), prefix) == 0)
+        if (strcmp(tdb_jstr(row, "region_prefix"), prefix) == 0)
             return 1;
     }
     return 0;
@@ -696,49 +688,49 @@ static void test_list_shape(void **state)
     items = json_object_get(out, "items");
     assert_int_equal(json_array_size(items), 9);
     item = json_array_get(items, 0);
-    assert_string_equal(jstr(item, "param"), "standard_monthly");
-    assert_string_equal(jstr(item, "name"), "低保标准（元/人·月）");
-    assert_string_equal(jstr(item, "unit"), "fen");
-    assert_string_equal(jstr(item, "min_value"), "0.01");
-    assert_string_equal(jstr(item, "max_value"), "1000000.00");
+    assert_string_equal(tdb_jstr(item, "param"), "standard_monthly");
+    assert_string_equal(tdb_jstr(item, "name"), "低保标准（元/人·月）");
+    assert_string_equal(tdb_jstr(item, "unit"), "fen");
+    assert_string_equal(tdb_jstr(item, "min_value"), "0.01");
+    assert_string_equal(tdb_jstr(item, "max_value"), "1000000.00");
     assert_true(json_is_null(json_object_get(item, "allowed")));
     /* Newest first; the future row is listed but not in force. */
     json_t *values = json_object_get(item, "values");
     assert_int_equal(json_array_size(values), 4);
-    assert_string_equal(jstr(json_array_get(values, 0), "effective_from"), "2190-01-01");
-    assert_string_equal(jstr(json_array_get(values, 1), "effective_from"), "2022-01-01");
-    assert_string_equal(jstr(json_array_get(values, 2), "effective_from"), "2020-01-01");
-    assert_string_equal(jstr(json_array_get(values, 3), "effective_from"), "2000-01-01");
+    assert_string_equal(tdb_jstr(json_array_get(values, 0), "effective_from"), "2190-01-01");
+    assert_string_equal(tdb_jstr(json_array_get(values, 1), "effective_from"), "2022-01-01");
+    assert_string_equal(tdb_jstr(json_array_get(values, 2), "effective_from"), "2020-01-01");
+    assert_string_equal(tdb_jstr(json_array_get(values, 3), "effective_from"), "2000-01-01");
     row = json_array_get(values, 1);
-    assert_string_equal(jstr(row, "region_code"), "321302000000");
-    assert_string_equal(jstr(row, "region_name"), "宿城区");
-    assert_string_equal(jstr(row, "value"), "640.00");
-    assert_string_equal(jstr(row, "stored"), "64000");
-    assert_string_equal(jstr(row, "unit"), "fen");
-    assert_string_equal(jstr(row, "created_by"), "cli:test");
+    assert_string_equal(tdb_jstr(row, "region_code"), "321302000000");
+    assert_string_equal(tdb_jstr(row, "region_name"), "宿城区");
+    assert_string_equal(tdb_jstr(row, "value"), "640.00");
+    assert_string_equal(tdb_jstr(row, "stored"), "64000");
+    assert_string_equal(tdb_jstr(row, "unit"), "fen");
+    assert_string_equal(tdb_jstr(row, "created_by"), "cli:test");
     assert_true(json_is_null(json_object_get(row, "note")));
     /* The township's own row is the most specific: in force today for the worker. */
     row = json_object_get(item, "in_force");
-    assert_string_equal(jstr(row, "region_prefix"), "321302001");
-    assert_string_equal(jstr(row, "region_name"), "幸福街道");
-    assert_string_equal(jstr(row, "value"), "630.00");
+    assert_string_equal(tdb_jstr(row, "region_prefix"), "321302001");
+    assert_string_equal(tdb_jstr(row, "region_name"), "幸福街道");
+    assert_string_equal(tdb_jstr(row, "value"), "630.00");
 
     /* Words, ratios and the national label. */
     item = json_array_get(items, 1);
-    assert_string_equal(jstr(item, "param"), "exempt_income_types");
+    assert_string_equal(tdb_jstr(item, "param"), "exempt_income_types");
     assert_true(json_array_size(json_object_get(item, "allowed")) > 5);
     assert_string_equal(json_string_value(json_array_get(json_object_get(item, "allowed"), 0)),
                         "wage");
     row = json_object_get(item, "in_force");
-    assert_string_equal(jstr(row, "region_name"), "全国默认");
+    assert_string_equal(tdb_jstr(row, "region_name"), "全国默认");
     assert_true(json_is_null(json_object_get(row, "region_code")));
     json_decref(out);
     assert_int_equal(mz_policy_list(t->db, &tw, "tekun", &out, &err), 0);
     item = json_array_get(json_object_get(out, "items"), 0);
-    assert_string_equal(jstr(item, "param"), "basic_ratio");
-    assert_string_equal(jstr(item, "min_value"), "1");
-    assert_string_equal(jstr(item, "max_value"), "5");
-    assert_string_equal(jstr(json_object_get(item, "in_force"), "value"), "1.3");
+    assert_string_equal(tdb_jstr(item, "param"), "basic_ratio");
+    assert_string_equal(tdb_jstr(item, "min_value"), "1");
+    assert_string_equal(tdb_jstr(item, "max_value"), "5");
+    assert_string_equal(tdb_jstr(json_object_get(item, "in_force"), "value"), "1.3");
     json_decref(out);
 
     /* An unknown program is a bad parameter. */

@@ -43,14 +43,6 @@ static const char *idn(const char *first17, char out[19])
     return out;
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    if (s == NULL)
-        fail_msg("no string %s", k);
-    return s;
-}
-
 static int64_t jint(json_t *o, const char *k)
 {
     json_t *v = json_object_get(o, k);
@@ -188,7 +180,7 @@ static int snap_has(tdb *t, const mz_actor *a, int64_t hid, const char *day, con
     int found = 0;
     json_array_foreach(snap_members(s), i, m)
     {
-        if (strcmp(jstr(m, "id_number"), id) == 0)
+        if (strcmp(tdb_jstr(m, "id_number"), id) == 0)
             found = 1;
     }
     json_decref(s);
@@ -294,15 +286,15 @@ static void test_person_create(void **state)
     in.self_care_activities = (1u << 0) | (1u << 5); /* eating, bathing */
     assert_int_equal(create_person(t, &c.tw, &in, &out, &err), 0);
     mz_idnum_mask(id, masked);
-    assert_string_equal(jstr(out, "id_number_masked"), masked);
+    assert_string_equal(tdb_jstr(out, "id_number_masked"), masked);
     assert_null(json_object_get(out, "id_number"));
-    assert_string_equal(jstr(out, "name"), "张<b>伟</b>"); /* markup is text */
-    assert_string_equal(jstr(out, "gender"), "M");
-    assert_string_equal(jstr(out, "birth_date"), "1980-01-01");
-    assert_string_equal(jstr(out, "disability_kind"), "physical");
+    assert_string_equal(tdb_jstr(out, "name"), "张<b>伟</b>"); /* markup is text */
+    assert_string_equal(tdb_jstr(out, "gender"), "M");
+    assert_string_equal(tdb_jstr(out, "birth_date"), "1980-01-01");
+    assert_string_equal(tdb_jstr(out, "disability_kind"), "physical");
     assert_int_equal(jint(out, "disability_grade"), 2);
     assert_int_equal(jint(out, "self_care_unable"), 2);
-    assert_string_equal(jstr(out, "self_care_level"), "half");
+    assert_string_equal(tdb_jstr(out, "self_care_level"), "half");
     json_t *acts = json_object_get(out, "self_care_unable_activities");
     assert_int_equal(json_array_size(acts), 2);
     assert_string_equal(json_string_value(json_array_get(acts, 0)), "eating");
@@ -449,7 +441,7 @@ static void test_person_update_and_death(void **state)
     tdb_begin(t);
     assert_int_equal(tx_end(t, mz_person_update(t->db, &c.tw, pid, &ch, &out, &err)), 0);
     assert_true(json_is_true(json_object_get(out, "serious_illness")));
-    assert_string_equal(jstr(out, "self_care_level"), "full");
+    assert_string_equal(tdb_jstr(out, "self_care_level"), "full");
     assert_int_equal(jint(json_object_get(out, "household"), "id"), hid);
     json_decref(out);
     assert_int_equal(count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.update'"), 1);
@@ -477,7 +469,7 @@ static void test_person_update_and_death(void **state)
     assert_true(json_is_null(json_object_get(json_array_get(snap_members(s), 0), "deceased_on")));
     json_decref(s);
     s = snapshot(t, &c.tw, hid, "2022-05-10");
-    assert_string_equal(jstr(json_array_get(snap_members(s), 0), "deceased_on"), "2022-05-10");
+    assert_string_equal(tdb_jstr(json_array_get(snap_members(s), 0), "deceased_on"), "2022-05-10");
     json_decref(s);
     /* A dead person cannot join a household after the death. */
     int64_t other =
@@ -526,12 +518,12 @@ static void test_household_create_and_scope(void **state)
     tdb_begin(t);
     assert_int_equal(tx_end(t, mz_household_create(t->db, &c.tw, &in, &out, &err)), 0);
     int64_t hid = jint(out, "id");
-    assert_string_equal(jstr(out, "region_code"), FENGHUANG);
-    assert_string_equal(jstr(out, "region_name"), "凤凰居委会");
-    assert_string_equal(jstr(out, "kind"), "urban"); /* from the village */
-    assert_string_equal(jstr(out, "bank_account_masked"), "6222***********0128");
+    assert_string_equal(tdb_jstr(out, "region_code"), FENGHUANG);
+    assert_string_equal(tdb_jstr(out, "region_name"), "凤凰居委会");
+    assert_string_equal(tdb_jstr(out, "kind"), "urban"); /* from the village */
+    assert_string_equal(tdb_jstr(out, "bank_account_masked"), "6222***********0128");
     assert_null(json_object_get(out, "bank_account"));
-    assert_string_equal(jstr(json_object_get(out, "head"), "name"), "孙建国");
+    assert_string_equal(tdb_jstr(json_object_get(out, "head"), "name"), "孙建国");
     assert_int_equal(json_array_size(json_object_get(out, "members")), 3);
     char *dump = json_dumps(out, 0);
     assert_null(strstr(dump, head));
@@ -551,7 +543,7 @@ static void test_household_create_and_scope(void **state)
     int64_t rural =
         make_household(t, &c.county, HONGWEI, idn("32130219600101021", head), "周一", "2020-01-01");
     assert_int_equal(mz_household_get(t->db, &c.county, rural, &out, &err), 0);
-    assert_string_equal(jstr(out, "kind"), "rural");
+    assert_string_equal(tdb_jstr(out, "kind"), "rural");
     json_decref(out);
 
     /* Another township: not found, and its persons too. */
@@ -652,8 +644,8 @@ static void test_household_update(void **state)
     ch.address = "凤凰路9号";
     tdb_begin(t);
     assert_int_equal(tx_end(t, mz_household_update(t->db, &c.tw, hid, &ch, &out, &err)), 0);
-    assert_string_equal(jstr(out, "bank_account_masked"), "4111********1111");
-    assert_string_equal(jstr(out, "address"), "凤凰路9号");
+    assert_string_equal(tdb_jstr(out, "bank_account_masked"), "4111********1111");
+    assert_string_equal(tdb_jstr(out, "address"), "凤凰路9号");
     json_decref(out);
     assert_int_equal(count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'household.update' "
                               "AND after_json LIKE '%4111********1111%' AND after_json NOT LIKE "
@@ -694,7 +686,7 @@ static void test_household_update(void **state)
     ch.bank_name = "";
     tdb_begin(t);
     assert_int_equal(tx_end(t, mz_household_update(t->db, &c.tw, hid, &ch, &out, &err)), 0);
-    assert_string_equal(jstr(out, "region_code"), XINSHENG);
+    assert_string_equal(tdb_jstr(out, "region_code"), XINSHENG);
     assert_true(json_is_null(json_object_get(out, "bank_account_masked")));
     json_decref(out);
 }
@@ -715,8 +707,8 @@ static void test_membership_dating(void **state)
     idn("32130219850505002", wife);
     mz_person_input p = pin(wife, "陈二");
     assert_int_equal(add_member(t, &c.tw, hid, 0, &p, "spouse", "2021-03-01", &out, &err), 0);
-    assert_string_equal(jstr(out, "relation"), "spouse");
-    assert_string_equal(jstr(out, "joined_on"), "2021-03-01");
+    assert_string_equal(tdb_jstr(out, "relation"), "spouse");
+    assert_string_equal(tdb_jstr(out, "joined_on"), "2021-03-01");
     assert_true(json_is_null(json_object_get(out, "left_on")));
     json_decref(out);
     int64_t pid = person_id_of(t, wife);
@@ -756,7 +748,7 @@ static void test_membership_dating(void **state)
     assert_int_equal(mz_household_profile(t->db, &c.tw, hid, &out, &err), 0);
     json_t *all = json_object_get(out, "members");
     assert_int_equal(json_array_size(all), 2);
-    assert_string_equal(jstr(json_array_get(all, 1), "left_on"), "2021-06-01");
+    assert_string_equal(tdb_jstr(json_array_get(all, 1), "left_on"), "2021-06-01");
     json_decref(out);
     /* Relation codes are checked; joining before birth is refused. */
     assert_int_equal(add_member(t, &c.tw, hid, pid, NULL, "self", "2022-01-01", NULL, &err), -1);
@@ -821,9 +813,9 @@ static void test_one_household_at_a_time(void **state)
     json_t *hh = json_object_get(out, "households");
     assert_int_equal(json_array_size(hh), 2);
     assert_int_equal(jint(json_array_get(hh, 0), "household_id"), h1);
-    assert_string_equal(jstr(json_array_get(hh, 0), "left_on"), "2021-01-01");
+    assert_string_equal(tdb_jstr(json_array_get(hh, 0), "left_on"), "2021-01-01");
     assert_int_equal(jint(json_array_get(hh, 1), "household_id"), h2);
-    assert_string_equal(jstr(json_array_get(hh, 1), "relation"), "grandchild");
+    assert_string_equal(tdb_jstr(json_array_get(hh, 1), "relation"), "grandchild");
     assert_int_equal(jint(json_object_get(json_object_get(out, "person"), "household"), "id"), h2);
     assert_non_null(json_object_get(out, "history"));
     assert_null(json_object_get(out, "applications")); /* sections of later modules: absent */
@@ -893,8 +885,8 @@ static void test_items_by_date(void **state)
     json_t *hh = json_object_get(s, "household");
     json_t *inc = json_object_get(hh, "incomes");
     assert_int_equal(json_array_size(inc), 2);
-    assert_string_equal(jstr(json_array_get(inc, 0), "id_number"), son);
-    assert_string_equal(jstr(json_array_get(inc, 0), "type"), "wage");
+    assert_string_equal(tdb_jstr(json_array_get(inc, 0), "id_number"), son);
+    assert_string_equal(tdb_jstr(json_array_get(inc, 0), "type"), "wage");
     assert_int_equal(jint(json_array_get(inc, 0), "monthly_fen"), 300000);
     assert_true(json_is_null(json_object_get(json_array_get(inc, 1), "id_number")));
     assert_int_equal(jint(json_array_get(inc, 1), "monthly_fen"), 15000);
@@ -902,7 +894,7 @@ static void test_items_by_date(void **state)
     assert_int_equal(jint(hh, "rigid_expenditure_annual_fen"), 1800000);
     json_t *assets = json_object_get(hh, "assets");
     assert_int_equal(json_array_size(assets), 1); /* the deposit ended on 2021-01-01 */
-    assert_string_equal(jstr(json_array_get(assets, 0), "type"), "vehicle");
+    assert_string_equal(tdb_jstr(json_array_get(assets, 0), "type"), "vehicle");
     assert_int_equal(jint(json_array_get(assets, 0), "value_fen"), 3000000);
     assert_true(json_is_true(json_object_get(json_array_get(assets, 0), "exempt")));
     json_decref(s);
@@ -986,18 +978,18 @@ static void test_items_by_date(void **state)
     assert_int_equal(json_array_size(json_object_get(items, "assets")), 2);
     assert_int_equal(json_array_size(json_object_get(items, "expenditures")), 2);
     json_t *first = json_array_get(json_object_get(items, "incomes"), 0);
-    assert_string_equal(jstr(first, "source"), "declared");
+    assert_string_equal(tdb_jstr(first, "source"), "declared");
     json_t *history = json_object_get(out, "history");
     size_t adds = 0, ends = 0, i;
     json_t *e;
     json_array_foreach(history, i, e)
     {
-        adds += strcmp(jstr(e, "action"), "household.item_add") == 0;
-        ends += strcmp(jstr(e, "action"), "household.item_end") == 0;
+        adds += strcmp(tdb_jstr(e, "action"), "household.item_add") == 0;
+        ends += strcmp(tdb_jstr(e, "action"), "household.item_end") == 0;
     }
     assert_int_equal(adds, 9);
     assert_int_equal(ends, 1);
-    assert_string_equal(jstr(json_array_get(history, json_array_size(history) - 1), "action"),
+    assert_string_equal(tdb_jstr(json_array_get(history, json_array_size(history) - 1), "action"),
                         "household.create");
     json_decref(out);
 }
@@ -1028,7 +1020,7 @@ static void test_snapshot_shape_and_audit(void **state)
     assert_int_equal(
         tx_end(t, mz_household_snapshot(t->db, &c.ca, hid, "2024-06-01", 1, &out, &err)), 0);
     assert_int_equal(json_object_size(out), 2);
-    assert_string_equal(jstr(out, "region"), HONGWEI);
+    assert_string_equal(tdb_jstr(out, "region"), HONGWEI);
     json_t *hh = json_object_get(out, "household");
     assert_int_equal(json_object_size(hh), 5);
     static const char *const hkeys[] = {"members", "incomes", "employment_cost_monthly_fen",
@@ -1046,13 +1038,13 @@ static void test_snapshot_shape_and_audit(void **state)
     for (size_t i = 0; i < 12; i++)
         if (json_object_get(m1, mkeys[i]) == NULL)
             fail_msg("member key %s", mkeys[i]);
-    assert_string_equal(jstr(m0, "id_number"), head); /* full numbers, head first */
-    assert_string_equal(jstr(m0, "relation"), "self");
+    assert_string_equal(tdb_jstr(m0, "id_number"), head); /* full numbers, head first */
+    assert_string_equal(tdb_jstr(m0, "relation"), "self");
     assert_true(json_is_null(json_object_get(m0, "disability")));
-    assert_string_equal(jstr(m1, "id_number"), wife);
-    assert_string_equal(jstr(json_object_get(m1, "disability"), "kind"), "intellectual");
+    assert_string_equal(tdb_jstr(m1, "id_number"), wife);
+    assert_string_equal(tdb_jstr(json_object_get(m1, "disability"), "kind"), "intellectual");
     assert_int_equal(jint(json_object_get(m1, "disability"), "grade"), 3);
-    assert_string_equal(jstr(m1, "labour_capacity"), "none");
+    assert_string_equal(tdb_jstr(m1, "labour_capacity"), "none");
     assert_int_equal(jint(m1, "self_care_unable"), 4);
     assert_true(json_is_false(json_object_get(m1, "serious_illness")));
     assert_true(json_is_null(json_object_get(m1, "deceased_on")));
@@ -1144,7 +1136,7 @@ static void test_masking_and_id_view(void **state)
     size_t i;
     json_array_foreach(json_object_get(out, "history"), i, e)
     {
-        assert_string_not_equal(jstr(e, "action"), "person.view_id");
+        assert_string_not_equal(tdb_jstr(e, "action"), "person.view_id");
     }
     json_decref(out);
 }
@@ -1172,7 +1164,7 @@ static void test_lists(void **state)
     assert_int_equal(jint(out, "total"), 2);
     json_t *first = json_array_get(json_object_get(out, "items"), 0);
     assert_int_equal(jint(first, "member_count"), 2);
-    assert_string_equal(jstr(json_object_get(first, "head"), "name"), "朱大明");
+    assert_string_equal(tdb_jstr(json_object_get(first, "head"), "name"), "朱大明");
     json_decref(out);
     assert_int_equal(mz_household_list(t->db, &c.county, &hf, &out, &err), 0);
     assert_int_equal(jint(out, "total"), 3);
@@ -1219,7 +1211,7 @@ static void test_lists(void **state)
     assert_int_equal(mz_person_list(t->db, &c.tw, &pf, &out, &err), 0);
     assert_int_equal(json_array_size(json_object_get(out, "items")), 2);
     json_t *last = json_array_get(json_object_get(out, "items"), 1);
-    assert_string_equal(jstr(last, "name"), "许一_%");
+    assert_string_equal(tdb_jstr(last, "name"), "许一_%");
     assert_true(json_is_null(json_object_get(last, "household")));
     json_decref(out);
     pf.page = 1;
@@ -1235,8 +1227,8 @@ static void test_lists(void **state)
     assert_int_equal(mz_person_list(t->db, &c.tw, &pf, &out, &err), 0);
     assert_int_equal(jint(out, "total"), 1);
     json_t *k = json_array_get(json_object_get(out, "items"), 0);
-    assert_string_equal(jstr(k, "name"), "朱小明");
-    assert_string_equal(jstr(json_object_get(k, "household"), "relation"), "child");
+    assert_string_equal(tdb_jstr(k, "name"), "朱小明");
+    assert_string_equal(tdb_jstr(json_object_get(k, "household"), "relation"), "child");
     json_decref(out);
     pf.q = "' OR '1'='1";
     assert_int_equal(mz_person_list(t->db, &c.tw, &pf, &out, &err), 0);

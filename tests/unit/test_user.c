@@ -79,14 +79,6 @@ static int64_t audits(tdb *t)
     return tdb_count(t->db, "SELECT COUNT(*) FROM audit_log");
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    if (s == NULL)
-        fail_msg("no string %s", k);
-    return s;
-}
-
 static void test_create(void **state)
 {
     tdb *t = tdb_get(state);
@@ -100,13 +92,13 @@ static void test_create(void **state)
     assert_int_equal(create(t, &t->cli, &in, &out, &err), 0);
     int64_t id = json_integer_value(json_object_get(out, "id"));
     assert_true(id > 0);
-    assert_string_equal(jstr(out, "username"), "wang.li");
-    assert_string_equal(jstr(out, "display_name"), "王丽");
-    assert_string_equal(jstr(out, "role"), "township_worker");
-    assert_string_equal(jstr(out, "role_name"), "乡镇经办人");
-    assert_string_equal(jstr(out, "region_code"), "321302001000");
-    assert_string_equal(jstr(out, "region_name"), "幸福街道");
-    assert_string_equal(jstr(out, "phone"), "13800138000");
+    assert_string_equal(tdb_jstr(out, "username"), "wang.li");
+    assert_string_equal(tdb_jstr(out, "display_name"), "王丽");
+    assert_string_equal(tdb_jstr(out, "role"), "township_worker");
+    assert_string_equal(tdb_jstr(out, "role_name"), "乡镇经办人");
+    assert_string_equal(tdb_jstr(out, "region_code"), "321302001000");
+    assert_string_equal(tdb_jstr(out, "region_name"), "幸福街道");
+    assert_string_equal(tdb_jstr(out, "phone"), "13800138000");
     assert_true(json_is_false(json_object_get(out, "disabled")));
     assert_true(json_is_false(json_object_get(out, "must_change_password")));
     assert_null(json_object_get(out, "password"));
@@ -236,7 +228,7 @@ static void test_create_display_name(void **state)
     int64_t id = json_integer_value(json_object_get(out, "id"));
     json_decref(out);
     assert_int_equal(mz_user_get(t->db, &t->cli, id, &out, &err), 0);
-    assert_string_equal(jstr(out, "display_name"), "<script>alert('x')</script>");
+    assert_string_equal(tdb_jstr(out, "display_name"), "<script>alert('x')</script>");
     json_decref(out);
 
     for (int i = 0; i < 64; i++)
@@ -349,7 +341,7 @@ static void test_scope_get_update(void **state)
     make_people(t, &p);
     /* Inside: visible. */
     assert_int_equal(mz_user_get(t->db, &p.county, p.tw, &out, &err), 0);
-    assert_string_equal(jstr(out, "username"), "tw.xingfu");
+    assert_string_equal(tdb_jstr(out, "username"), "tw.xingfu");
     json_decref(out);
     out = NULL;
 
@@ -450,7 +442,7 @@ static int has_user(json_t *items, const char *username)
     json_t *u;
     json_array_foreach(items, i, u)
     {
-        if (strcmp(jstr(u, "username"), username) == 0)
+        if (strcmp(tdb_jstr(u, "username"), username) == 0)
             return 1;
     }
     return 0;
@@ -635,10 +627,10 @@ static void test_update(void **state)
     ch.display_name = "王丽华";
     ch.role = "township_approver";
     assert_int_equal(update(t, &t->cli, id, &ch, &out, &err), 0);
-    assert_string_equal(jstr(out, "display_name"), "王丽华");
-    assert_string_equal(jstr(out, "role"), "township_approver");
-    assert_string_equal(jstr(out, "phone"), "13800138000"); /* not given: kept */
-    assert_string_equal(jstr(out, "region_code"), "321302001000");
+    assert_string_equal(tdb_jstr(out, "display_name"), "王丽华");
+    assert_string_equal(tdb_jstr(out, "role"), "township_approver");
+    assert_string_equal(tdb_jstr(out, "phone"), "13800138000"); /* not given: kept */
+    assert_string_equal(tdb_jstr(out, "region_code"), "321302001000");
     assert_true(json_is_false(json_object_get(out, "disabled")));
     json_decref(out);
     /* Audited with before and after. */
@@ -649,8 +641,8 @@ static void test_update(void **state)
                      MZ_DB_ROW);
     json_t *before = json_loads(s, 0, NULL);
     mz_free(s);
-    assert_string_equal(jstr(before, "display_name"), "王丽");
-    assert_string_equal(jstr(before, "role"), "township_worker");
+    assert_string_equal(tdb_jstr(before, "display_name"), "王丽");
+    assert_string_equal(tdb_jstr(before, "role"), "township_worker");
     json_decref(before);
     assert_int_equal(mz_db_query_text(t->db, &s,
                                       "SELECT after_json FROM audit_log WHERE action = "
@@ -660,7 +652,7 @@ static void test_update(void **state)
     json_t *after = json_loads(s, 0, NULL);
     assert_null(strstr(s, "argon2"));
     mz_free(s);
-    assert_string_equal(jstr(after, "display_name"), "王丽华");
+    assert_string_equal(tdb_jstr(after, "display_name"), "王丽华");
     json_decref(after);
 
     /* "" clears the phone; a move with a fitting role works. */
@@ -669,8 +661,8 @@ static void test_update(void **state)
     ch.region_code = "321302101000";
     assert_int_equal(update(t, &t->cli, id, &ch, &out, &err), 0);
     assert_true(json_is_null(json_object_get(out, "phone")));
-    assert_string_equal(jstr(out, "region_code"), "321302101000");
-    assert_string_equal(jstr(out, "region_name"), "耿车镇");
+    assert_string_equal(tdb_jstr(out, "region_code"), "321302101000");
+    assert_string_equal(tdb_jstr(out, "region_name"), "耿车镇");
     json_decref(out);
 
     /* Refusals leave the row as it was. */
@@ -886,7 +878,7 @@ static void test_session_json(void **state)
     tdb_actor(t, id, &a);
     json_t *j = mz_user_session_json(t->db, &a);
     assert_non_null(j);
-    assert_string_equal(jstr(j, "username"), "tw.xingfu");
+    assert_string_equal(tdb_jstr(j, "username"), "tw.xingfu");
     assert_int_equal(json_integer_value(json_object_get(j, "region_level")), 4);
     json_t *perms = json_object_get(j, "permissions");
     /* The role's permissions, sorted, exactly as granted in role_permissions. */

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <sodium.h>
 
 #include "base/error.h"
@@ -53,6 +54,15 @@ static inline const char *tdb_pg_url(void)
 {
     const char *url = getenv("MZ_TEST_PG_URL");
     return url != NULL && *url != '\0' ? url : NULL;
+}
+
+/* The string value of o[k]; fails the test when it is absent or not a string. */
+static inline const char *tdb_jstr(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    if (s == NULL)
+        fail_msg("no string %s", k);
+    return s;
 }
 
 static inline void tdb_exec(mz_db *db, const char *sql)
