@@ -160,9 +160,15 @@ int mz_actor_load(mz_db *db, int64_t user_id, mz_actor *a)
     return rc < 0 ? -1 : 0;
 }
 
-/* Records a failed login in its own transaction, with an audit entry. */
+/*
+ * Records a failed login in its own transaction, with an audit entry.  An
+ * attempt on an account that is already locked is audited but not counted,
+ * so that the lock ends lockout_minutes after the failures that caused it
+ * however often someone keeps trying.
+ */
 static void record_failure(mz_db *db, const char *username, const char *request_id, const char *why)
 {
+    int count = strcmp(why, "locked") != 0;
     mz_actor anon;
     mz_error e;
     memset(&anon, 0, sizeof anon);
@@ -170,8 +176,9 @@ static void record_failure(mz_db *db, const char *username, const char *request_
     snprintf(anon.request_id, sizeof anon.request_id, "%s", request_id ? request_id : "");
     json_t *after = json_pack("{s:s}", "reason", why);
     if (mz_db_begin(db) == 0 &&
-        mz_db_run(db, NULL, "INSERT INTO login_failures (username, at_epoch) VALUES (?, ?)", "ti",
-                  username, (int64_t)time(NULL)) >= 0 &&
+        (!count ||
+         mz_db_run(db, NULL, "INSERT INTO login_failures (username, at_epoch) VALUES (?, ?)", "ti",
+                   username, (int64_t)time(NULL)) >= 0) &&
         mz_audit_append(db, &anon, "session.login_failed", "user", NULL, NULL, NULL, after, &e) ==
             0)
         mz_db_commit(db);

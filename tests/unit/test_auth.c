@@ -365,6 +365,10 @@ static void test_lockout(void **state)
     assert_int_equal(login(t, "tw.xingfu", TDB_PASSWORD, token, csrf, &a, &err), -1);
     tdb_assert_err(err, 423, "account_locked", "");
     assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM sessions"), 0);
+    /* Attempts while locked are audited but do not prolong the lock. */
+    assert_int_equal(failures(t, "tw.xingfu"), 5);
+    assert_true(tdb_count(t->db, "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                 "'session.login_failed' AND after_json LIKE '%locked%'") >= 1);
     /* Unknown usernames lock the same way. */
     for (int i = 0; i < 5; i++)
         assert_int_equal(login(t, "ghost", "Wrong#Pass99", token, csrf, &a, &err), -1);
