@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "core/enrollment.h"
 #include "core/payroll.h"
+#include "systems/assistance/amount.h"
 
 void mz_h_enrollments_list(mz_req *req, mz_res *res)
 {
@@ -53,11 +54,19 @@ void mz_h_enrollment_get(mz_req *req, mz_res *res)
 void mz_h_payroll_runs_create(mz_req *req, mz_res *res)
 {
     static const mz_field fields[] = {{"month", MZ_T_STRING, 1}, {NULL, 0, 0}};
+    mz_payroll_options opt = {.stale_seconds = -1, .amount = mz_assist_payroll_amount};
     mz_error err;
     json_t *out = NULL;
+    int rc;
     mz_error_clear(&err);
-    if (mz_req_body(req, fields, &err) < 0 ||
-        mz_payroll_run(req->db, &req->actor, mz_body_str(req, "month"), NULL, &out, &err) < 0) {
+    if (mz_req_body(req, fields, &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    opt.amount_arg = mz_assist_params_cache_new();
+    rc = mz_payroll_run(req->db, &req->actor, mz_body_str(req, "month"), &opt, &out, &err);
+    mz_assist_params_cache_free(opt.amount_arg);
+    if (rc < 0) {
         mz_res_error(res, &err);
         return;
     }

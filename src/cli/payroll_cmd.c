@@ -1,8 +1,9 @@
 /*
  * `minzheng payroll run|approve|export`: the monthly payroll from the shell
- * (see core/payroll.h).  run prints its progress to stderr and the control
- * totals to stdout; a run killed midway is resumed by the next run once its
- * heartbeat is stale (--stale-seconds, default 120).  approve acts as the
+ * (see core/payroll.h).  run pays the amounts of the policy in force in
+ * each month (systems/assistance/amount.h), prints its progress to stderr
+ * and the control totals to stdout; a run killed midway is resumed by the
+ * next run once its heartbeat is stale (--stale-seconds, default 120).  approve acts as the
  * command-line actor "cli:<os user>", so the OS user who ran a month cannot
  * approve it.  export writes the bank file to --out.
  */
@@ -15,6 +16,7 @@
 #include "base/strnum.h"
 #include "cli/commands.h"
 #include "core/payroll.h"
+#include "systems/assistance/amount.h"
 
 static const char *opt(int argc, char **argv, const char *name)
 {
@@ -64,7 +66,10 @@ static int fail(const mz_error *err)
 
 static int cmd_run(mz_db *db, const mz_actor *cli, const char *month, int argc, char **argv)
 {
-    mz_payroll_options o = {.batch_size = 200, .stale_seconds = 120, .progress = progress};
+    mz_payroll_options o = {.batch_size = 200,
+                            .stale_seconds = 120,
+                            .progress = progress,
+                            .amount = mz_assist_payroll_amount};
     const char *stale = opt(argc, argv, "--stale-seconds");
     mz_error err;
     json_t *out = NULL;
@@ -77,7 +82,10 @@ static int cmd_run(mz_db *db, const mz_actor *cli, const char *month, int argc, 
         }
         o.stale_seconds = (int)v;
     }
-    if (mz_payroll_run(db, cli, month, &o, &out, &err) != 0)
+    o.amount_arg = mz_assist_params_cache_new();
+    int rc = mz_payroll_run(db, cli, month, &o, &out, &err);
+    mz_assist_params_cache_free(o.amount_arg);
+    if (rc != 0)
         return fail(&err);
     if (!json_is_true(json_object_get(out, "generated_now")))
         printf("%s 已生成，本次未作改动\n", month);

@@ -102,6 +102,22 @@ static int add_change(mz_db *db, const mz_actor *actor, int64_t id, const char *
     return 0;
 }
 
+/* A text of the assessment (at most 20 bytes) or NULL. */
+static const char *basis_text(json_t *assessment, const char *key)
+{
+    const char *v = json_string_value(json_object_get(assessment, key));
+    return v && *v && strlen(v) <= 20 ? v : NULL;
+}
+
+/* An integer of the assessment within lo..AMOUNT_MAX, or none_value. */
+static int64_t basis_int(json_t *assessment, const char *key, int64_t lo, int64_t none_value)
+{
+    json_t *v = json_object_get(assessment, key);
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > AMOUNT_MAX)
+        return none_value;
+    return (int64_t)json_integer_value(v);
+}
+
 int mz_enrollment_create_from_case(mz_db *db, const mz_actor *actor, json_t *case_row,
                                    const char *program, const char *from_month, int64_t *id_out,
                                    mz_error *err)
@@ -128,15 +144,21 @@ int mz_enrollment_create_from_case(mz_db *db, const mz_actor *actor, json_t *cas
     if (!personal_program(program))
         person = 0;
     const char *payee = json_string_value(json_object_get(case_row, "applicant_name"));
+    /* Only the calculator's assessment (a case with a household) is a basis to recompute from. */
+    json_t *basis = household > 0 ? assessment : NULL;
     mz_time_iso(time(NULL), at);
     int rc = mz_db_query_int64(
         db, &id,
         "INSERT INTO enrollments (program, household_id, person_id, payee_name, region_code, "
-        "monthly_amount_fen, from_month, status, reason, case_id, created_at, updated_at) "
-        "VALUES (?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, 'in_force', ?, ?, ?, ?) RETURNING id",
-        "tiittittitt", program, household, person, payee ? payee : "",
+        "monthly_amount_fen, from_month, status, reason, case_id, created_at, updated_at, "
+        "basis_category, basis_counted_members, basis_per_capita_income_fen, basis_care_level) "
+        "VALUES (?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, 'in_force', ?, ?, ?, ?, ?, "
+        "NULLIF(?, 0), NULLIF(?, -1), ?) RETURNING id",
+        "tiittittitttiit", program, household, person, payee ? payee : "",
         json_string_value(json_object_get(case_row, "region_code")),
-        (int64_t)json_integer_value(amount), from_month, "事项批准", case_id, at, at);
+        (int64_t)json_integer_value(amount), from_month, "事项批准", case_id, at, at,
+        basis_text(basis, "category"), basis_int(basis, "counted_members", 1, 0),
+        basis_int(basis, "per_capita_income_fen", 0, -1), basis_text(basis, "care_level"));
     if (rc != MZ_DB_ROW)
         return mz_error_internal(err, mz_db_errmsg(db));
     if (add_change(db, actor, id, "create", case_id, from_month, "in_force",

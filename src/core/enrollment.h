@@ -30,8 +30,12 @@
  * applicant_name, data), program the case type's policy program, from_month
  * "YYYY-MM".  The amount is the case's recorded assessment,
  * data.assessment.monthly_amount_fen (1..10^11); without it 409
- * amount_missing.  A case enrolls once (409 conflict otherwise).  Audited
- * 'enrollment.create'.  *id_out (may be NULL) gets the new id.
+ * amount_missing.  The basis the payroll recomputes the amount from under
+ * each month's policy (core/payroll.h) is recorded too: the assessment's
+ * category, counted_members, per_capita_income_fen and care_level, each
+ * NULL when absent, and all NULL for a case without a household, whose
+ * assessment the caller typed rather than the calculator computed.  A case enrolls once (409
+ * conflict otherwise).  Audited 'enrollment.create'.  *id_out (may be NULL) gets the new id.
  */
 int mz_enrollment_create_from_case(mz_db *db, const mz_actor *actor, json_t *case_row,
                                    const char *program, const char *from_month, int64_t *id_out,

@@ -71,6 +71,12 @@ static json_t *opt_text(mz_stmt *st, int col)
     return mz_stmt_is_null(st, col) ? json_null() : json_string(mz_stmt_text(st, col));
 }
 
+static json_t *opt_int(mz_stmt *st, int col)
+{
+    return mz_stmt_is_null(st, col) ? json_null()
+                                    : json_integer((json_int_t)mz_stmt_int64(st, col));
+}
+
 static json_t *run_from_row(mz_stmt *st)
 {
     return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:o,s:o,s:o}", "id",
@@ -188,19 +194,21 @@ int mz_payroll_lines(mz_db *db, const mz_actor *actor, const char *month, int pa
     mz_stmt *st = mz_db_prepare_bind(
         db,
         "SELECT l.id, l.enrollment_id, l.month, l.kind, l.amount_fen, l.program, l.payee_name, "
-        "l.bank_name, l.account_masked, l.region_code, g.name FROM payment_lines l LEFT JOIN "
+        "l.bank_name, l.account_masked, l.region_code, g.name, l.standard_fen, "
+        "l.policy_param_id FROM payment_lines l LEFT JOIN "
         "regions g ON g.code = l.region_code WHERE l.run_id = ? AND l.region_code LIKE ? "
         "ORDER BY l.region_code, l.enrollment_id, l.month, l.kind LIMIT ? OFFSET ?",
         "itii", run_id, like, (int64_t)page_size, (int64_t)(page - 1) * page_size);
     while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
         json_array_append_new(
-            items, json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:o}", "id",
+            items, json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o}", "id",
                              (json_int_t)mz_stmt_int64(st, 0), "enrollment_id",
                              (json_int_t)mz_stmt_int64(st, 1), "month", mz_stmt_text(st, 2), "kind",
                              mz_stmt_text(st, 3), "amount_fen", (json_int_t)mz_stmt_int64(st, 4),
                              "program", mz_stmt_text(st, 5), "payee_name", mz_stmt_text(st, 6),
                              "bank_name", opt_text(st, 7), "account_masked", opt_text(st, 8),
-                             "region_code", mz_stmt_text(st, 9), "region_name", opt_text(st, 10)));
+                             "region_code", mz_stmt_text(st, 9), "region_name", opt_text(st, 10),
+                             "standard_fen", opt_int(st, 11), "policy_param_id", opt_int(st, 12)));
     mz_stmt_finalize(st);
     if (rc < 0) {
         json_decref(items);
@@ -229,6 +237,9 @@ typedef struct line {
     char month[8];
     int64_t amount_fen;
     char *program, *payee, *bank_name, *bank_account, *region;
+    char *category, *care_level;     /* the basis (migration 006); NULL when not recorded */
+    int64_t members, per_capita;     /* 0 / -1 when not recorded */
+    int64_t standard_fen, policy_id; /* what decided the amount; 0 when the stored amount */
 } line;
 
 static void lines_free(line *v, size_t n)
@@ -239,6 +250,8 @@ static void lines_free(line *v, size_t n)
         mz_free(v[i].bank_name);
         mz_free(v[i].bank_account);
         mz_free(v[i].region);
+        mz_free(v[i].category);
+        mz_free(v[i].care_level);
     }
     mz_free(v);
 }
@@ -317,7 +330,7 @@ static int step_fail(job *j)
 }
 
 /* Reads the candidate lines of a query (enrollment, month, amount, program, payee, bank
- * name, bank account, region). */
+ * name, bank account, region, then the basis: category, members, per-capita income, care). */
 static int read_lines(mz_stmt *st, line **out, size_t *n)
 {
     size_t cap = 0;
@@ -338,8 +351,35 @@ static int read_lines(mz_stmt *st, line **out, size_t *n)
         l->bank_name = mz_strdup(mz_stmt_text(st, 5));
         l->bank_account = mz_strdup(mz_stmt_text(st, 6));
         l->region = mz_strdup(mz_stmt_text(st, 7));
+        l->category = mz_stmt_is_null(st, 8) ? NULL : mz_strdup(mz_stmt_text(st, 8));
+        l->members = mz_stmt_is_null(st, 9) ? 0 : mz_stmt_int64(st, 9);
+        l->per_capita = mz_stmt_is_null(st, 10) ? -1 : mz_stmt_int64(st, 10);
+        l->care_level = mz_stmt_is_null(st, 11) ? NULL : mz_strdup(mz_stmt_text(st, 11));
+        l->standard_fen = l->policy_id = 0;
     }
     return rc;
+}
+
+/* The amount of the policy in force in the line's month, when the hook and a basis give one. */
+static int policy_amount(job *j, line *l, mz_error *err)
+{
+    mz_payroll_amount a = {0};
+    mz_payroll_basis b = {.program = l->program,
+                          .category = l->category,
+                          .counted_members = l->members,
+                          .per_capita_income_fen = l->per_capita,
+                          .care_level = l->care_level,
+                          .region_code = l->region,
+                          .stored_amount_fen = l->amount_fen};
+    if (j->opt == NULL || j->opt->amount == NULL || l->category == NULL)
+        return 0;
+    int rc = j->opt->amount(j->opt->amount_arg, j->db, &b, l->month, &a, err);
+    if (rc == 1) {
+        l->amount_fen = a.amount_fen;
+        l->standard_fen = a.standard_fen;
+        l->policy_id = a.policy_id;
+    }
+    return rc < 0 ? -1 : 0;
 }
 
 static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *added, mz_error *err)
@@ -350,23 +390,31 @@ static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *ad
     for (size_t i = 0; i < n; i++) {
         int64_t changed = 0;
         mask_account(v[i].bank_account, masked);
+        if (strcmp(kind, "recovery") != 0 && policy_amount(j, &v[i], err) < 0)
+            return -1;
         if (mz_db_run(j->db, &changed,
                       "INSERT INTO payment_lines (run_id, enrollment_id, month, kind, amount_fen, "
                       "program, payee_name, bank_name, bank_account, account_masked, region_code, "
-                      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                      "created_at, standard_fen, policy_param_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0)) "
                       "ON CONFLICT (enrollment_id, month, kind) DO NOTHING",
-                      "iittittttttt", j->run_id, v[i].enrollment_id, v[i].month, kind,
+                      "iittitttttttii", j->run_id, v[i].enrollment_id, v[i].month, kind,
                       v[i].amount_fen, v[i].program, v[i].payee, v[i].bank_name, v[i].bank_account,
-                      v[i].bank_account ? masked : NULL, v[i].region, at) < 0)
+                      v[i].bank_account ? masked : NULL, v[i].region, at, v[i].standard_fen,
+                      v[i].policy_id) < 0)
             return mz_error_internal(err, mz_db_errmsg(j->db));
         *added += changed;
     }
     return 0;
 }
 
+/* The rest of a line (read_lines).  An enrollment in 渐退 (status taper) keeps the amount it had,
+ * so its basis is not read. */
 #define LINE_TAIL                                                                                  \
-    "e.program, e.payee_name, h.bank_name, h.bank_account, e.region_code FROM enrollments e "      \
-    "LEFT JOIN households h ON h.id = e.household_id "
+    "e.program, e.payee_name, h.bank_name, h.bank_account, e.region_code, CASE WHEN e.status = "   \
+    "'taper' THEN NULL ELSE e.basis_category END, "                                                \
+    "e.basis_counted_members, e.basis_per_capita_income_fen, e.basis_care_level FROM "             \
+    "enrollments e LEFT JOIN households h ON h.id = e.household_id "
 
 /* Regular lines: every enrollment in force in the month, in id order from a cursor. */
 static mz_stmt *regular_batch(job *j, int64_t after)

@@ -8,6 +8,13 @@
  * Then finance approves it (someone other than who ran it) and exports the
  * bank file (CSV or .xlsx, with totals).
  *
+ * The amount of a regular or back-pay line is that of the policy in force
+ * in the line's month when the enrollment has a recorded basis and the
+ * caller gives the amount hook (mz_payroll_options.amount); otherwise, and
+ * for enrollments made before the basis was recorded, the amount fixed at
+ * approval.  A raised 低保 standard thus reaches every payment from its
+ * month on without anyone editing an enrollment.
+ *
  * A run is a restartable job.  Its payroll_runs row, one per month, is the
  * lock: taken by inserting it (ON CONFLICT DO NOTHING) or by taking over a
  * 'generating' row whose heartbeat is older than stale_seconds (its process
@@ -34,6 +41,28 @@
 #include "core/actor.h"
 #include "store/store.h"
 
+/*
+ * What an enrollment's amount is computed from (migration 006), as a run
+ * reads it for a regular or a back-pay line.  Unrecorded values are NULL
+ * strings, counted_members 0 and per_capita_income_fen -1.
+ */
+typedef struct mz_payroll_basis {
+    const char *program;           /* "dibao", "tekun" */
+    const char *category;          /* the assessment's category: "dibao", "tekun", … */
+    int64_t counted_members;       /* 0: not recorded */
+    int64_t per_capita_income_fen; /* -1: not recorded */
+    const char *care_level;        /* "self", "half", "full"; NULL: not recorded */
+    const char *region_code;       /* the enrollment's village */
+    int64_t stored_amount_fen;     /* the amount fixed at approval */
+} mz_payroll_basis;
+
+/* An amount computed from a basis, with the 低保 standard and its policy_params row. */
+typedef struct mz_payroll_amount {
+    int64_t amount_fen;
+    int64_t standard_fen;
+    int64_t policy_id;
+} mz_payroll_amount;
+
 typedef struct mz_payroll_options {
     int batch_size;    /* lines per transaction; <= 0: 200 */
     int stale_seconds; /* a heartbeat this old may be taken over; < 0: 120 */
@@ -42,6 +71,17 @@ typedef struct mz_payroll_options {
      * lines this call has inserted so far; may be NULL. */
     void (*progress)(void *arg, const char *phase, int64_t lines);
     void *arg;
+    /*
+     * The amount of the policy in force in month ("YYYY-MM") for an
+     * enrollment with a recorded basis, provided by the business system the
+     * way the case engine gets its assess hook (NULL: every line pays the
+     * stored amount).  Returns 1 with *out set, 0 when the basis does not
+     * determine an amount (the stored amount is paid), or -1 with err set,
+     * which fails the batch.  Recovery lines never call it.
+     */
+    int (*amount)(void *amount_arg, mz_db *db, const mz_payroll_basis *basis, const char *month,
+                  mz_payroll_amount *out, mz_error *err);
+    void *amount_arg; /* the hook's own state (e.g. a policy cache for one run) */
 } mz_payroll_options;
 
 /*
@@ -66,7 +106,11 @@ int mz_payroll_get(mz_db *db, const mz_actor *actor, const char *month, json_t *
 int mz_payroll_list(mz_db *db, const mz_actor *actor, int page, int page_size, json_t **out,
                     mz_error *err);
 
-/* {"items":[line…],"total","page","page_size"} of a month, in the subtree; accounts masked. */
+/*
+ * {"items":[line…],"total","page","page_size"} of a month, in the subtree;
+ * accounts masked.  A line's standard_fen and policy_param_id name the 低保
+ * standard that decided its amount (null: the stored amount was paid).
+ */
 int mz_payroll_lines(mz_db *db, const mz_actor *actor, const char *month, int page, int page_size,
                      json_t **out, mz_error *err);
 

@@ -171,6 +171,37 @@ static int64_t assessed_amount(tdb *t, int64_t id)
     return amount;
 }
 
+/* The enrollment of case id records the basis of the case's assessment (migration 006). */
+static void assert_basis(tdb *t, int64_t id, const char *category)
+{
+    char *d = NULL;
+    if (mz_db_query_text(t->db, &d, "SELECT data FROM cases WHERE id = ?", "i", id) != MZ_DB_ROW)
+        fail_msg("case %lld: %s", (long long)id, mz_db_errmsg(t->db));
+    json_t *j = json_loads(d, 0, NULL);
+    json_t *a = json_object_get(j, "assessment");
+    mz_free(d);
+    mz_stmt *st = mz_db_prepare_bind(t->db,
+                                     "SELECT basis_category, basis_counted_members, "
+                                     "basis_per_capita_income_fen, basis_care_level FROM "
+                                     "enrollments WHERE case_id = ?",
+                                     "i", id);
+    assert_non_null(st);
+    assert_int_equal(mz_stmt_step(st), MZ_DB_ROW);
+    assert_string_equal(mz_stmt_text(st, 0), category);
+    assert_string_equal(mz_stmt_text(st, 0), json_string_value(json_object_get(a, "category")));
+    assert_int_equal(mz_stmt_int64(st, 1),
+                     json_integer_value(json_object_get(a, "counted_members")));
+    assert_int_equal(mz_stmt_int64(st, 2),
+                     json_integer_value(json_object_get(a, "per_capita_income_fen")));
+    json_t *care = json_object_get(a, "care_level");
+    if (json_is_string(care))
+        assert_string_equal(mz_stmt_text(st, 3), json_string_value(care));
+    else
+        assert_true(mz_stmt_is_null(st, 3));
+    mz_stmt_finalize(st);
+    json_decref(j);
+}
+
 static int64_t count_where(tdb *t, const char *sql, int64_t id)
 {
     int64_t n = -1;
@@ -206,6 +237,7 @@ static void test_tekun_enrolls_the_person(void **state)
     int64_t amount = assessed_amount(t, id);
     assert_true(amount > 0);
     act_ok(t, &c.county_approver, id, "approve", NULL, "2026-03-20");
+    assert_basis(t, id, "tekun");
     int64_t eid = 0;
     assert_int_equal(
         mz_db_query_int64(t->db, &eid, "SELECT id FROM enrollments WHERE case_id = ?", "i", id),
@@ -276,6 +308,7 @@ static void test_dibao_enrolls_the_household(void **state)
            "{\"assessment\":{\"eligible\":true,\"monthly_amount_fen\":83001}}", "2026-03-02");
     act_ok(t, &c.town, id, "submit", NULL, "2026-03-09");
     act_ok(t, &c.county_approver, id, "approve", NULL, "2026-03-31");
+    assert_basis(t, id, "dibao");
     int64_t amount = assessed_amount(t, id);
     assert_true(amount > 0);
     int64_t got = 0;

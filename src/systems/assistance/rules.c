@@ -962,3 +962,8 @@ int mz_assist_assess(const mz_assist_case *c, const mz_assist_params *p, mz_assi
             yuan(r->monthly_amount_fen, b1));
     return 0;
 }
+
+int64_t mz_assist_round(int rule, int64_t fen)
+{
+    return round_amount(rule, fen);
+}

@@ -322,4 +322,7 @@ void mz_assist_result_cleanup(mz_assist_result *r);
 int mz_assist_assess(const mz_assist_case *c, const mz_assist_params *p, mz_assist_result *r,
                      mz_error *err);
 
+/* fen rounded by rule (MZ_ASSIST_ROUND_*), as the assessment rounds a 低保 amount. */
+int64_t mz_assist_round(int rule, int64_t fen);
+
 #endif
