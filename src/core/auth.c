@@ -3,7 +3,7 @@
  *
  * The lockout counts failures per username (known or not, so the answer
  * never tells whether an account exists) within the last lockout_minutes.
- * Unknown users still cost one argon2id verification against a dummy hash,
+ * Unknown users still cost one argon2id verification against a decoy hash,
  * so timing does not tell either.
  */
 #include "core/auth.h"
@@ -187,22 +187,22 @@ static void record_failure(mz_db *db, const char *username, const char *request_
     json_decref(after);
 }
 
-static char dummy_hash[crypto_pwhash_STRBYTES];
-static unsigned long long dummy_ops, dummy_mem;
-static pthread_mutex_t dummy_lock = PTHREAD_MUTEX_INITIALIZER;
+static char decoy_hash[crypto_pwhash_STRBYTES];
+static unsigned long long decoy_ops, decoy_mem;
+static pthread_mutex_t decoy_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Costs one verification at the configured argon2id cost, like a real account. */
-static void verify_dummy(const mz_security *s, const char *password)
+static void verify_decoy(const mz_security *s, const char *password)
 {
     char h[crypto_pwhash_STRBYTES];
-    pthread_mutex_lock(&dummy_lock);
-    if (dummy_ops != s->pw_opslimit || dummy_mem != s->pw_memlimit) {
-        mz_password_hash(s, "no-such-user-dummy-password", dummy_hash, sizeof dummy_hash);
-        dummy_ops = s->pw_opslimit;
-        dummy_mem = s->pw_memlimit;
+    pthread_mutex_lock(&decoy_lock);
+    if (decoy_ops != s->pw_opslimit || decoy_mem != s->pw_memlimit) {
+        mz_password_hash(s, "no-such-user-decoy-password", decoy_hash, sizeof decoy_hash);
+        decoy_ops = s->pw_opslimit;
+        decoy_mem = s->pw_memlimit;
     }
-    memcpy(h, dummy_hash, sizeof h);
-    pthread_mutex_unlock(&dummy_lock);
+    memcpy(h, decoy_hash, sizeof h);
+    pthread_mutex_unlock(&decoy_lock);
     mz_password_verify(h, password);
 }
 
@@ -241,7 +241,7 @@ int mz_auth_login(mz_db *db, const mz_security *s, const char *username, const c
 
     if (hash == NULL || !mz_password_verify(hash, password)) {
         if (hash == NULL)
-            verify_dummy(s, password);
+            verify_decoy(s, password);
         record_failure(db, username, request_id, hash ? "bad_password" : "unknown_user");
         mz_free(hash);
         return mz_error_set(err, 401, "auth_failed", NULL, "用户名或密码错误");
