@@ -115,7 +115,8 @@ api_suite() {
   node --test --test-concurrency=1 tests/api/ >"$out" 2>&1
   local rc=$?
   tail -n 12 "$out"
-  [ $rc -ne 0 ] && { grep -E '^not ok|# Subtest|Error|expected|actual' "$out" | head -n 60; }
+  # Each failing test with the lines that explain it (TAP: "not ok N - name" then a YAML block).
+  [ $rc -ne 0 ] && grep -E -A 24 '^\s*not ok' "$out" | head -n 150
   count_node "$out"
   record "api-$label" $rc
   stop_server
@@ -173,7 +174,7 @@ step "browser test"
 if start_server "$ROOT/build/minzheng" "$WORK/e2e.db" "$WORK/server-e2e.log"; then
   MZ_ARTIFACTS="$WORK" node --test tests/e2e/ >"$WORK/e2e.log" 2>&1
   rc=$?; tail -n 12 "$WORK/e2e.log"
-  [ $rc -ne 0 ] && { grep -E '^not ok|Error|expected|actual' "$WORK/e2e.log" | head -n 40; mkdir -p var && cp "$WORK"/*.png var/ 2>/dev/null; }
+  [ $rc -ne 0 ] && { grep -E -A 24 '^\s*not ok' "$WORK/e2e.log" | head -n 100; mkdir -p var && cp "$WORK"/*.png var/ 2>/dev/null; }
   count_node "$WORK/e2e.log"; record e2e $rc
   stop_server
 else
