@@ -254,11 +254,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         clock_gettime(CLOCK_MONOTONIC, &cs->start);
         *con_cls = cs;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        int64_t n;
+        int64_t n = INT64_MAX; /* stays so when Content-Length does not parse */
         if (cl && (mz_strtoi64(cl, 0, INT64_MAX, &n) != 0 || (uint64_t)n > app->max_body)) {
-            /* Refuse before reading a byte of the body; MHD closes the connection. */
             cs->too_large = 1;
-            return answer(app, c, cs, url, method);
+            /*
+             * A body far over the limit is refused before a byte of it is
+             * read, and MHD closes the connection.  A moderately large one
+             * is read and dropped first, so that the client, still sending,
+             * does not lose the 413 to a reset connection.
+             */
+            if ((uint64_t)n / 8 > app->max_body)
+                return answer(app, c, cs, url, method);
         }
         return MHD_YES;
     }
