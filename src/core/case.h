@@ -36,7 +36,10 @@
  *   assessment's monthly amount, core/enrollment.h — 409 amount_missing
  *   without one), grant (outcome approved, a one-off), refuse (outcome
  *   refused, reasons kept), terminate (outcome terminated; stops the
- *   enrollment from the next month), keep (outcome kept).
+ *   enrollment from the next month), keep (outcome kept), adjust (outcome
+ *   adjusted; from the next month the enrollment's amount and basis become
+ *   the recorded assessment's, core/enrollment.h — 409 amount_missing
+ *   without an amount, 409 not_enrolled with nothing in force).
  *
  * Deadlines: entering a state with deadline_workdays = n sets the case's
  * deadline to the n-th working day after the day of the transition, counted

@@ -1,9 +1,10 @@
 /*
  * Enrollments (see enrollment.h).  The case engine calls in here from its
- * 'approve' and 'terminate' effects, the payroll before it generates a month
- * (recorded deaths); the API and the CLI read.  Every change writes the
- * enrollment row, one enrollment_changes row and one audit entry, all in the
- * caller's transaction.
+ * 'approve', 'terminate' and 'adjust' effects, the payroll before it
+ * generates a month (recorded deaths), `review schedule` for the 复核; the
+ * API and the CLI read.  Every change writes the enrollment row, one
+ * enrollment_changes row and one audit entry, all in the caller's
+ * transaction.
  */
 #include "core/enrollment.h"
 
@@ -14,6 +15,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "core/audit.h"
+#include "core/policy.h"
 #include "core/region.h"
 
 #define AMOUNT_MAX 100000000000LL /* 10^11 fen, as the case engine's amount_given */
@@ -311,6 +313,203 @@ int mz_enrollment_apply_deaths(mz_db *db, const mz_actor *actor, int64_t *stoppe
     mz_free(rows);
     if (rc == 0 && stopped)
         *stopped = (int64_t)n;
+    return rc;
+}
+
+/* Sets the amount and basis of one enrollment from from_month on. */
+static int adjust_one(mz_db *db, const mz_actor *actor, int64_t id, int64_t case_id, json_t *basis,
+                      int64_t amount, const char *from_month, const char *reason, mz_error *err)
+{
+    char at[21], idb[24];
+    json_t *before = load_any(db, id);
+    if (before == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    int rc = -1;
+    mz_time_iso(time(NULL), at);
+    if (mz_db_run(db, NULL,
+                  "UPDATE enrollments SET monthly_amount_fen = ?, basis_category = ?, "
+                  "basis_counted_members = NULLIF(?, 0), basis_per_capita_income_fen = "
+                  "NULLIF(?, -1), basis_care_level = ?, updated_at = ? WHERE id = ?",
+                  "itiitti", amount, basis_text(basis, "category"),
+                  basis_int(basis, "counted_members", 1, 0),
+                  basis_int(basis, "per_capita_income_fen", 0, -1), basis_text(basis, "care_level"),
+                  at, id) < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    if (add_change(db, actor, id, "adjust", case_id, from_month,
+                   json_string_value(json_object_get(before, "status")), amount, reason, at,
+                   err) < 0)
+        goto out;
+    json_t *after = load_any(db, id);
+    rc = mz_audit_append(db, actor, "enrollment.adjust", "enrollment", id_text(id, idb),
+                         json_string_value(json_object_get(before, "region_code")), before, after,
+                         err);
+    json_decref(after);
+out:
+    json_decref(before);
+    return rc;
+}
+
+int mz_enrollment_adjust_for_case(mz_db *db, const mz_actor *actor, json_t *case_row,
+                                  const char *program, const char *from_month, const char *reason,
+                                  int64_t *adjusted, mz_error *err)
+{
+    json_t *assessment = json_object_get(json_object_get(case_row, "data"), "assessment");
+    json_t *amount = json_object_get(assessment, "monthly_amount_fen");
+    int64_t household = json_id(case_row, "household_id");
+    id_month *rows = NULL;
+    size_t n = 0;
+    int m;
+
+    if (adjusted)
+        *adjusted = 0;
+    if (!json_is_integer(amount) || json_integer_value(amount) < 1 ||
+        json_integer_value(amount) > AMOUNT_MAX)
+        return mz_error_set(err, 409, "amount_missing", "data.assessment.monthly_amount_fen",
+                            "复核结果中没有月保障金额（monthly_amount_fen），不能调整；"
+                            "请维持或停发");
+    if (mz_month_parse(from_month, &m) != 0)
+        return mz_error_internal(err, "enrollment: bad adjust month");
+    mz_stmt *st = household > 0 ? mz_db_prepare_bind(db,
+                                                     "SELECT id FROM enrollments WHERE program = "
+                                                     "? AND household_id = ? AND person_id IS "
+                                                     "NULL AND status <> 'stopped' ORDER BY id",
+                                                     "ti", program, household)
+                                : NULL;
+    int rc = st ? collect(st, &rows, &n) : MZ_DB_OK;
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        mz_free(rows);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    if (n == 0) {
+        mz_free(rows);
+        return mz_error_set(err, 409, "not_enrolled", NULL, "该家庭没有在保的保障，不能调整");
+    }
+    /* Only the calculator's assessment (a case with a household) is a basis. */
+    rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = adjust_one(db, actor, rows[i].id, json_id(case_row, "id"), assessment,
+                        (int64_t)json_integer_value(amount), from_month, reason, err);
+    mz_free(rows);
+    if (rc == 0 && adjusted)
+        *adjusted = (int64_t)n;
+    return rc;
+}
+
+/* An enrollment due for review. */
+typedef struct due_row {
+    int64_t id, household_id;
+    char region[13];
+    char review_class[2];
+    char *payee;
+} due_row;
+
+static const char *review_param(const char *review_class, const char *region)
+{
+    if (strcmp(review_class, "A") == 0)
+        return "months_class_a";
+    if (strcmp(review_class, "C") == 0)
+        return strcmp(mz_region_kind_of(region), "urban") == 0 ? "months_class_c_urban"
+                                                               : "months_class_c_rural";
+    return "months_class_b";
+}
+
+/* Creates the review case of one due enrollment and sets its next review day. */
+static int schedule_one(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
+                        const char *case_type, int today, const due_row *r, mz_error *err)
+{
+    char day[11], next[11], at[21], idb[24], reason[64];
+    mz_policy_value v;
+    mz_date_format(today, day);
+    if (mz_policy_get(db, "review", review_param(r->review_class, r->region), r->region, day, &v,
+                      err) != 0)
+        return -1;
+    mz_date_format(mz_date_add_months(today, (int)v.num), next);
+    snprintf(reason, sizeof reason, "定期复核（%s类）", r->review_class);
+    json_t *data = json_pack("{s:s}", "reason", reason), *out = NULL;
+    mz_case_input in = {.case_type = case_type,
+                        .household_id = r->household_id,
+                        .applicant_name = r->payee,
+                        .channel = "online",
+                        .data = data};
+    int rc = mz_case_create(db, reg, actor, &in, today, &out, err);
+    json_decref(data);
+    if (rc != 0)
+        return -1;
+    int64_t case_id = (int64_t)json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    mz_time_iso(time(NULL), at);
+    if (mz_db_run(db, NULL,
+                  "UPDATE enrollments SET next_review_on = ?, updated_at = ? WHERE id = ?", "tti",
+                  next, at, r->id) < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    json_t *after = json_pack("{s:I,s:s,s:s}", "case_id", (json_int_t)case_id, "review_class",
+                              r->review_class, "next_review_on", next);
+    rc = mz_audit_append(db, actor, "enrollment.review_scheduled", "enrollment",
+                         id_text(r->id, idb), r->region, NULL, after, err);
+    json_decref(after);
+    return rc;
+}
+
+int mz_enrollment_schedule_reviews(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
+                                   const char *case_type, int today, int64_t *created,
+                                   mz_error *err)
+{
+    const mz_case_type *t = mz_case_type_find(reg, case_type);
+    char like[16], day[11], month[8];
+    due_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+
+    if (created)
+        *created = 0;
+    if (t == NULL)
+        return mz_error_set(err, 400, "invalid_value", "case_type", "事项类型 %s 不存在",
+                            case_type ? case_type : "");
+    snprintf(like, sizeof like, "%s%%", actor->scope_prefix);
+    mz_date_format(today, day);
+    mz_month_format(mz_month_of(today), month);
+    mz_stmt *st = mz_db_prepare_bind(
+        db,
+        "SELECT e.id, e.household_id, e.region_code, e.review_class, e.payee_name FROM "
+        "enrollments e WHERE e.program = ? AND e.household_id IS NOT NULL AND e.person_id IS "
+        "NULL AND e.status IN ('in_force', 'taper') AND (e.to_month IS NULL OR e.to_month >= ?) "
+        "AND (e.next_review_on IS NULL OR e.next_review_on <= ?) AND e.region_code LIKE ? AND "
+        "NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_type = ? AND c.household_id = "
+        "e.household_id AND c.closed_at IS NULL) ORDER BY e.id",
+        "ttttt", t->policy_program, month, day, like, t->code);
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            rows = mz_realloc(rows, cap * sizeof *rows);
+        }
+        rows[n].id = mz_stmt_int64(st, 0);
+        rows[n].household_id = mz_stmt_int64(st, 1);
+        snprintf(rows[n].region, sizeof rows[n].region, "%s", mz_stmt_text(st, 2));
+        snprintf(rows[n].review_class, sizeof rows[n].review_class, "%s", mz_stmt_text(st, 3));
+        rows[n].payee = mz_strdup(mz_stmt_text(st, 4));
+        n++;
+    }
+    mz_stmt_finalize(st);
+    if (rc < 0)
+        rc = mz_error_internal(err, mz_db_errmsg(db));
+    else
+        rc = 0;
+    size_t done = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = schedule_one(db, reg, actor, t->code, today, &rows[i], err);
+        if (rc == 0)
+            done++;
+    }
+    for (size_t i = 0; i < n; i++)
+        mz_free(rows[i].payee);
+    mz_free(rows);
+    if (rc == 0 && created)
+        *created = (int64_t)done;
     return rc;
 }
 

@@ -22,6 +22,7 @@
 
 #include "base/error.h"
 #include "core/actor.h"
+#include "core/case.h"
 #include "store/store.h"
 
 /*
@@ -51,6 +52,37 @@ int mz_enrollment_create_from_case(mz_db *db, const mz_actor *actor, json_t *cas
 int mz_enrollment_stop_for_case(mz_db *db, const mz_actor *actor, json_t *case_row,
                                 const char *program, const char *from_month, const char *reason,
                                 int64_t *stopped, mz_error *err);
+
+/*
+ * Adjusts, from from_month on, the household's enrollments in program that
+ * are not stopped (a 复核's 'adjust'): the monthly amount and the basis become
+ * those of the case's recorded assessment (data.assessment, as
+ * mz_enrollment_create_from_case reads it); months before from_month keep
+ * what was paid.  409 amount_missing without an amount in 1..10^11, 409
+ * not_enrolled when nothing is enrolled.  One enrollment_changes row (kind
+ * 'adjust', the case id) and an audit entry 'enrollment.adjust' for each.
+ * *adjusted (may be NULL) counts them.
+ */
+int mz_enrollment_adjust_for_case(mz_db *db, const mz_actor *actor, json_t *case_row,
+                                  const char *program, const char *from_month, const char *reason,
+                                  int64_t *adjusted, mz_error *err);
+
+/*
+ * Schedules the periodic reviews (复核, A Art 31): for every enrollment in
+ * the actor's subtree in case_type's policy program, in force (status
+ * 'in_force' or 'taper', not ended before today's month) and due
+ * (next_review_on NULL or on/before today), without an open case of that
+ * type for its household, creates a case_type case for the household (as
+ * actor: the type's creators must list the actor's role — the command line
+ * is role "cli") and sets next_review_on to today plus the months of its
+ * review_class from the policy in force today for its region: review.
+ * months_class_a, _b, or for class C months_class_c_urban / _c_rural by the
+ * region's kind.  Idempotent within a day.  Caller's transaction.  *created
+ * (may be NULL) counts the new cases.
+ */
+int mz_enrollment_schedule_reviews(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
+                                   const char *case_type, int today, int64_t *created,
+                                   mz_error *err);
 
 /*
  * Applies the recorded deaths: a personal enrollment whose person has died,

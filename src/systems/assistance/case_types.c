@@ -215,6 +215,47 @@ const mz_case_type mz_assist_case_tekun_termination = {
     .nattachment_kinds = N(kinds),
 };
 
+/* ---- 低保复核 ------------------------------------------------------------ */
+
+/*
+ * 低保复核 [A Art 31]: scheduled for a household with a 低保 enrollment by
+ * `minzheng review schedule` (the command-line actor, role "cli") or opened by
+ * the township; the township rechecks, the registry's calculator recomputing
+ * the assessment with the current data; the county keeps the enrollment,
+ * adjusts its amount to the new assessment or stops it, from the next month.
+ */
+static const mz_case_state review_states[] = {
+    {"scheduled", "待复核", 0, 0, 0}, {"proposed", "复核结果待审批", 10, 0, 0},
+    {"kept", "维持", 0, 0, 1},        {"adjusted", "已调整", 0, 0, 1},
+    {"stopped", "已停保", 0, 0, 1},
+};
+
+static const mz_case_transition review_transitions[] = {
+    {"scheduled", "recheck", "复核核对", "proposed", "worker", T, "assessment_given",
+     "record_assessment", "assessment,findings", ""},
+    {"proposed", "keep", "维持", "kept", "approver", C, "", "keep", "", ""},
+    {"proposed", "adjust", "调整保障金", "adjusted", "approver", C, "", "adjust", "", ""},
+    {"proposed", "stop", "停发保障金", "stopped", "approver", C, "reasons_given", "terminate",
+     "reasons", ""},
+};
+
+const mz_case_type mz_assist_case_dibao_review = {
+    .code = "dibao_review",
+    .name = "低保复核",
+    .policy_program = "dibao",
+    .initial = "scheduled",
+    .creators = "township_worker,cli",
+    .create_guards = "",
+    .create_data_keys = "reason",
+    .publicity_days = 0,
+    .states = review_states,
+    .nstates = N(review_states),
+    .transitions = review_transitions,
+    .ntransitions = N(review_transitions),
+    .attachment_kinds = kinds,
+    .nattachment_kinds = N(kinds),
+};
+
 /* ---- 临时救助 ------------------------------------------------------------ */
 
 static const mz_case_state temporary_states[] = {
@@ -267,10 +308,8 @@ const mz_case_type mz_assist_case_temporary = {
 };
 
 static const mz_case_type *const all_types[] = {
-    &mz_assist_case_dibao,
-    &mz_assist_case_tekun,
-    &mz_assist_case_tekun_termination,
-    &mz_assist_case_temporary,
+    &mz_assist_case_dibao,     &mz_assist_case_tekun,        &mz_assist_case_tekun_termination,
+    &mz_assist_case_temporary, &mz_assist_case_dibao_review,
 };
 
 /* The 核对 step: the calculator on the household's registry snapshot of the day. */

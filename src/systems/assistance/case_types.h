@@ -12,6 +12,7 @@ extern const mz_case_type mz_assist_case_dibao;
 extern const mz_case_type mz_assist_case_tekun;
 extern const mz_case_type mz_assist_case_tekun_termination;
 extern const mz_case_type mz_assist_case_temporary;
+extern const mz_case_type mz_assist_case_dibao_review;
 
 /* Every type above, for the engine's functions. */
 const mz_case_registry *mz_assist_case_registry(void);
