@@ -8,6 +8,7 @@
  * actor's subtree.  SQLite and, with MZ_TEST_PG_URL, PostgreSQL.
  */
 #include "testdb.h"
+#include "testcase.h"
 
 #include "base/date.h"
 #include "core/case.h"
@@ -40,14 +41,6 @@ static void make_cast(tdb *t, cast *c)
     tdb_actor(t, tdb_user(t, "cwk", "county_worker", COUNTY), &c->county);
     tdb_actor(t, tdb_user(t, "cap", "county_approver", COUNTY), &c->county_approver);
     tdb_actor(t, tdb_user(t, "tw2", "township_worker", TOWN2), &c->elsewhere);
-}
-
-static int day(const char *s)
-{
-    int d;
-    if (mz_date_parse(s, &d) != 0)
-        fail_msg("bad date %s", s);
-    return d;
 }
 
 /* A household of one person (76, unable to work) in VILLAGE with a bank account; *person gets the
@@ -93,8 +86,8 @@ static int64_t new_case(tdb *t, const mz_actor *a, const char *type, int64_t hh,
     mz_error err;
     mz_error_clear(&err);
     tdb_begin(t);
-    if (mz_case_create(t->db, mz_assist_case_registry(), a, &in, day("2026-03-02"), &out, &err) !=
-        0)
+    if (mz_case_create(t->db, mz_assist_case_registry(), a, &in, tcase_day("2026-03-02"), &out,
+                       &err) != 0)
         fail_msg("create %s: %s %s", type, err.code ? err.code : "", err.message);
     tdb_commit(t);
     int64_t id = json_integer_value(json_object_get(out, "id"));
@@ -103,57 +96,19 @@ static int64_t new_case(tdb *t, const mz_actor *a, const char *type, int64_t hh,
     return id;
 }
 
-static int act(tdb *t, const mz_actor *a, int64_t id, const char *action, const char *data,
-               const char *on, mz_error *err)
-{
-    json_t *d = data ? json_loads(data, 0, NULL) : NULL, *out = NULL;
-    mz_error_clear(err);
-    tdb_begin(t);
-    int rc = mz_case_act(t->db, mz_assist_case_registry(), a, id, action, "经办意见", d, day(on),
-                         &out, err);
-    if (rc == 0)
-        tdb_commit(t);
-    else
-        mz_db_rollback(t->db);
-    json_decref(d);
-    json_decref(out);
-    return rc;
-}
-
-static void act_ok(tdb *t, const mz_actor *a, int64_t id, const char *action, const char *data,
-                   const char *on)
-{
-    mz_error err;
-    if (act(t, a, id, action, data, on, &err) != 0)
-        fail_msg("%s: %s %s %s", action, err.code ? err.code : "", err.field, err.message);
-}
-
-static void attach(tdb *t, const mz_actor *a, int64_t id, const char *kind)
-{
-    json_t *out = NULL;
-    mz_error err;
-    mz_error_clear(&err);
-    tdb_begin(t);
-    if (mz_case_attachment_add(t->db, mz_assist_case_registry(), a, id, kind, "扫描件.pdf",
-                               "JVBERi0xLjQKJXRlc3QK", &out, &err) != 0)
-        fail_msg("attach %s: %s", kind, err.message);
-    tdb_commit(t);
-    json_decref(out);
-}
-
 /* A 特困 case up to the county's review, with the given assessment. */
 static int64_t tekun_to_review(tdb *t, cast *c, int64_t hh, int64_t person, const char *assessment)
 {
     char data[256];
     int64_t id = new_case(t, &c->town, "tekun", hh, person, "{\"support_mode\":\"dispersed\"}");
-    attach(t, &c->village, id, "application_form");
-    attach(t, &c->village, id, "authorisation");
-    act_ok(t, &c->town, id, "accept", NULL, "2026-03-02");
-    attach(t, &c->town, id, "visit_record");
+    tcase_attach(t, &c->village, id, "application_form");
+    tcase_attach(t, &c->village, id, "authorisation");
+    tcase_act_ok(t, &c->town, id, "accept", NULL, "2026-03-02");
+    tcase_attach(t, &c->town, id, "visit_record");
     snprintf(data, sizeof data, "{\"investigators\":[\"甲\",\"乙\"],\"assessment\":%s}",
              assessment);
-    act_ok(t, &c->town, id, "investigate", data, "2026-03-03");
-    act_ok(t, &c->town, id, "submit", NULL, "2026-03-10");
+    tcase_act_ok(t, &c->town, id, "investigate", data, "2026-03-03");
+    tcase_act_ok(t, &c->town, id, "submit", NULL, "2026-03-10");
     return id;
 }
 
@@ -223,7 +178,8 @@ static void test_tekun_enrolls_the_person(void **state)
     /* Without an assessed amount (a case without a household records the caller's
      * assessment) the approval is refused and the case stays in review. */
     int64_t bare = tekun_to_review(t, &c, 0, 0, "{\"eligible\":true}");
-    assert_int_equal(act(t, &c.county_approver, bare, "approve", NULL, "2026-03-20", &err), -1);
+    assert_int_equal(tcase_act(t, &c.county_approver, bare, "approve", NULL, "2026-03-20", &err),
+                     -1);
     tdb_assert_err(err, 409, "amount_missing", "data.assessment.monthly_amount_fen");
     assert_int_equal(count_where(t,
                                  "SELECT COUNT(*) FROM cases WHERE id = ? AND state = "
@@ -236,7 +192,7 @@ static void test_tekun_enrolls_the_person(void **state)
     int64_t id = tekun_to_review(t, &c, hh, person, "{\"eligible\":true}");
     int64_t amount = assessed_amount(t, id);
     assert_true(amount > 0);
-    act_ok(t, &c.county_approver, id, "approve", NULL, "2026-03-20");
+    tcase_act_ok(t, &c.county_approver, id, "approve", NULL, "2026-03-20");
     assert_basis(t, id, "tekun");
     int64_t eid = 0;
     assert_int_equal(
@@ -275,9 +231,10 @@ static void test_tekun_enrolls_the_person(void **state)
     /* 特困终止 decided on 16 April: no support from May. */
     int64_t term =
         new_case(t, &c.town, "tekun_termination", hh, person, "{\"reason\":\"已由子女赡养\"}");
-    act_ok(t, &c.town, term, "publicize", NULL, "2026-04-01");
-    act_ok(t, &c.town, term, "submit", NULL, "2026-04-08");
-    act_ok(t, &c.county_approver, term, "terminate", "{\"reasons\":[\"有赡养人\"]}", "2026-04-16");
+    tcase_act_ok(t, &c.town, term, "publicize", NULL, "2026-04-01");
+    tcase_act_ok(t, &c.town, term, "submit", NULL, "2026-04-08");
+    tcase_act_ok(t, &c.county_approver, term, "terminate", "{\"reasons\":[\"有赡养人\"]}",
+                 "2026-04-16");
     assert_int_equal(mz_enrollment_get(t->db, &c.county, eid, &out, &err), 0);
     assert_string_equal(json_string_value(json_object_get(out, "status")), "stopped");
     assert_string_equal(json_string_value(json_object_get(out, "to_month")), "2026-04");
@@ -299,15 +256,16 @@ static void test_dibao_enrolls_the_household(void **state)
     make_cast(t, &c);
     int64_t hh = household(t, "321302195001010030", &person);
     int64_t id = new_case(t, &c.village, "dibao", hh, person, NULL);
-    attach(t, &c.village, id, "application_form");
-    attach(t, &c.village, id, "authorisation");
-    act_ok(t, &c.town, id, "accept", NULL, "2026-03-02");
-    attach(t, &c.town, id, "visit_record");
-    act_ok(t, &c.town, id, "investigate", "{\"investigators\":[\"李四\",\"王五\"]}", "2026-03-02");
-    act_ok(t, &c.county, id, "verify",
-           "{\"assessment\":{\"eligible\":true,\"monthly_amount_fen\":83001}}", "2026-03-02");
-    act_ok(t, &c.town, id, "submit", NULL, "2026-03-09");
-    act_ok(t, &c.county_approver, id, "approve", NULL, "2026-03-31");
+    tcase_attach(t, &c.village, id, "application_form");
+    tcase_attach(t, &c.village, id, "authorisation");
+    tcase_act_ok(t, &c.town, id, "accept", NULL, "2026-03-02");
+    tcase_attach(t, &c.town, id, "visit_record");
+    tcase_act_ok(t, &c.town, id, "investigate", "{\"investigators\":[\"李四\",\"王五\"]}",
+                 "2026-03-02");
+    tcase_act_ok(t, &c.county, id, "verify",
+                 "{\"assessment\":{\"eligible\":true,\"monthly_amount_fen\":83001}}", "2026-03-02");
+    tcase_act_ok(t, &c.town, id, "submit", NULL, "2026-03-09");
+    tcase_act_ok(t, &c.county_approver, id, "approve", NULL, "2026-03-31");
     assert_basis(t, id, "dibao");
     int64_t amount = assessed_amount(t, id);
     assert_true(amount > 0);

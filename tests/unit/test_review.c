@@ -9,6 +9,7 @@
  * stops it.  SQLite and, with MZ_TEST_PG_URL, PostgreSQL.
  */
 #include "testdb.h"
+#include "testcase.h"
 
 #include "base/date.h"
 #include "core/case.h"
@@ -46,14 +47,6 @@ static void make_cast(tdb *t, cast *c)
     tdb_actor(t, tdb_user(t, "cap", "county_approver", COUNTY), &c->county_approver);
 }
 
-static int day(const char *s)
-{
-    int d;
-    if (mz_date_parse(s, &d) != 0)
-        fail_msg("bad date %s", s);
-    return d;
-}
-
 /* A household of one person (76, unable to work, no income) in village; *person gets the person. */
 static int64_t household(tdb *t, const char *village, const char *id_number, int64_t *person)
 {
@@ -81,44 +74,6 @@ static int64_t household(tdb *t, const char *village, const char *id_number, int
     return h;
 }
 
-static int act(tdb *t, const mz_actor *a, int64_t id, const char *action, const char *data,
-               const char *on, mz_error *err)
-{
-    json_t *d = data ? json_loads(data, 0, NULL) : NULL, *out = NULL;
-    mz_error_clear(err);
-    tdb_begin(t);
-    int rc = mz_case_act(t->db, mz_assist_case_registry(), a, id, action, "经办意见", d, day(on),
-                         &out, err);
-    if (rc == 0)
-        tdb_commit(t);
-    else
-        mz_db_rollback(t->db);
-    json_decref(d);
-    json_decref(out);
-    return rc;
-}
-
-static void act_ok(tdb *t, const mz_actor *a, int64_t id, const char *action, const char *data,
-                   const char *on)
-{
-    mz_error err;
-    if (act(t, a, id, action, data, on, &err) != 0)
-        fail_msg("%s: %s %s %s", action, err.code ? err.code : "", err.field, err.message);
-}
-
-static void attach(tdb *t, const mz_actor *a, int64_t id, const char *kind)
-{
-    json_t *out = NULL;
-    mz_error err;
-    mz_error_clear(&err);
-    tdb_begin(t);
-    if (mz_case_attachment_add(t->db, mz_assist_case_registry(), a, id, kind, "扫描件.pdf",
-                               "JVBERi0xLjQKJXRlc3QK", &out, &err) != 0)
-        fail_msg("attach %s: %s", kind, err.message);
-    tdb_commit(t);
-    json_decref(out);
-}
-
 /* A 低保 case of the household approved on 31 March 2026; its enrollment's id (from April). */
 static int64_t enrolled(tdb *t, const mz_actor *village, const mz_actor *town, cast *c, int64_t hh,
                         int64_t person)
@@ -133,20 +88,21 @@ static int64_t enrolled(tdb *t, const mz_actor *village, const mz_actor *town, c
                         .channel = "online",
                         .authorisation_recorded = 1};
     tdb_begin(t);
-    if (mz_case_create(t->db, mz_assist_case_registry(), town, &in, day("2026-03-02"), &out,
+    if (mz_case_create(t->db, mz_assist_case_registry(), town, &in, tcase_day("2026-03-02"), &out,
                        &err) != 0)
         fail_msg("create: %s %s", err.code ? err.code : "", err.message);
     tdb_commit(t);
     int64_t id = json_integer_value(json_object_get(out, "id"));
     json_decref(out);
-    attach(t, village, id, "application_form");
-    attach(t, village, id, "authorisation");
-    act_ok(t, town, id, "accept", NULL, "2026-03-02");
-    attach(t, town, id, "visit_record");
-    act_ok(t, town, id, "investigate", "{\"investigators\":[\"李四\",\"王五\"]}", "2026-03-02");
-    act_ok(t, &c->county, id, "verify", NULL, "2026-03-02");
-    act_ok(t, town, id, "submit", NULL, "2026-03-09");
-    act_ok(t, &c->county_approver, id, "approve", NULL, "2026-03-31");
+    tcase_attach(t, village, id, "application_form");
+    tcase_attach(t, village, id, "authorisation");
+    tcase_act_ok(t, town, id, "accept", NULL, "2026-03-02");
+    tcase_attach(t, town, id, "visit_record");
+    tcase_act_ok(t, town, id, "investigate", "{\"investigators\":[\"李四\",\"王五\"]}",
+                 "2026-03-02");
+    tcase_act_ok(t, &c->county, id, "verify", NULL, "2026-03-02");
+    tcase_act_ok(t, town, id, "submit", NULL, "2026-03-09");
+    tcase_act_ok(t, &c->county_approver, id, "approve", NULL, "2026-03-31");
     int64_t eid = 0;
     if (mz_db_query_int64(t->db, &eid, "SELECT id FROM enrollments WHERE case_id = ?", "i", id) !=
         MZ_DB_ROW)
@@ -161,7 +117,7 @@ static int64_t schedule(tdb *t, const char *on)
     int64_t created = -1;
     tdb_begin(t);
     if (mz_enrollment_schedule_reviews(t->db, mz_assist_case_registry(), &t->cli, "dibao_review",
-                                       day(on), &created, &err) != 0)
+                                       tcase_day(on), &created, &err) != 0)
         fail_msg("schedule: %s %s", err.code ? err.code : "", err.message);
     tdb_commit(t);
     return created;
@@ -252,8 +208,8 @@ static void test_schedule_by_class(void **state)
         tdb_count(t->db, "SELECT COUNT(*) FROM cases WHERE case_type = 'dibao_review'"), 3);
 
     /* Closed, the urban class C household is reviewed again a month on. */
-    act_ok(t, &c.town, open_review(t, h2), "recheck", NULL, "2026-04-02");
-    act_ok(t, &c.county_approver, open_review(t, h2), "keep", NULL, "2026-04-03");
+    tcase_act_ok(t, &c.town, open_review(t, h2), "recheck", NULL, "2026-04-02");
+    tcase_act_ok(t, &c.county_approver, open_review(t, h2), "keep", NULL, "2026-04-03");
     assert_int_equal(schedule(t, "2026-05-01"), 1);
     assert_text(t, "SELECT next_review_on FROM enrollments WHERE id = ?", e2, "2026-06-01");
     assert_int_equal(schedule(t, "2026-05-01"), 0);
@@ -276,7 +232,7 @@ static void test_review_outcomes(void **state)
     int64_t r1 = open_review(t, h1), r2 = open_review(t, h2);
 
     /* Only the county decides, and only after the recheck. */
-    assert_int_equal(act(t, &c.county_approver, r1, "adjust", NULL, "2026-04-02", &err), -1);
+    assert_int_equal(tcase_act(t, &c.county_approver, r1, "adjust", NULL, "2026-04-02", &err), -1);
     tdb_assert_err(err, 409, "invalid_transition", "action");
 
     /* The household now has a pension: the recheck recomputes with it. */
@@ -286,12 +242,12 @@ static void test_review_outcomes(void **state)
                                "20000, '2026-01-01', '2026-04-01T00:00:00Z')",
                                "ii", h1, p1),
                      MZ_DB_OK);
-    act_ok(t, &c.town, r1, "recheck", NULL, "2026-04-02");
+    tcase_act_ok(t, &c.town, r1, "recheck", NULL, "2026-04-02");
     assert_text(t, "SELECT state FROM cases WHERE id = ?", r1, "proposed");
     int64_t after = assessed_amount(t, r1);
     assert_true(after > 0);
     assert_true(after < before);
-    act_ok(t, &c.county_approver, r1, "adjust", NULL, "2026-04-10");
+    tcase_act_ok(t, &c.county_approver, r1, "adjust", NULL, "2026-04-10");
     assert_text(t, "SELECT outcome FROM cases WHERE id = ?", r1, "adjusted");
     assert_int_equal(q_int(t, "SELECT monthly_amount_fen FROM enrollments WHERE id = ?", e1),
                      after);
@@ -319,8 +275,8 @@ static void test_review_outcomes(void **state)
                      1);
 
     /* 'keep': nothing changes on the enrollment. */
-    act_ok(t, &c.town, r2, "recheck", NULL, "2026-04-02");
-    act_ok(t, &c.county_approver, r2, "keep", NULL, "2026-04-10");
+    tcase_act_ok(t, &c.town, r2, "recheck", NULL, "2026-04-02");
+    tcase_act_ok(t, &c.county_approver, r2, "keep", NULL, "2026-04-10");
     assert_text(t, "SELECT outcome FROM cases WHERE id = ?", r2, "kept");
     assert_text(t, "SELECT status FROM enrollments WHERE id = ?", e2, "in_force");
     assert_int_equal(
@@ -336,10 +292,11 @@ static void test_review_outcomes(void **state)
     assert_int_equal(schedule(t, "2026-05-01"), 1);
     int64_t r3 = open_review(t, h1);
     assert_true(r3 != r1);
-    act_ok(t, &c.town, r3, "recheck", NULL, "2026-05-06");
-    assert_int_equal(act(t, &c.county_approver, r3, "stop", NULL, "2026-05-12", &err), -1);
+    tcase_act_ok(t, &c.town, r3, "recheck", NULL, "2026-05-06");
+    assert_int_equal(tcase_act(t, &c.county_approver, r3, "stop", NULL, "2026-05-12", &err), -1);
     tdb_assert_err(err, 400, "invalid_value", "data.reasons");
-    act_ok(t, &c.county_approver, r3, "stop", "{\"reasons\":[\"家庭收入超过标准\"]}", "2026-05-12");
+    tcase_act_ok(t, &c.county_approver, r3, "stop", "{\"reasons\":[\"家庭收入超过标准\"]}",
+                 "2026-05-12");
     assert_text(t, "SELECT outcome FROM cases WHERE id = ?", r3, "terminated");
     assert_text(t, "SELECT status FROM enrollments WHERE id = ?", e1, "stopped");
     assert_text(t, "SELECT to_month FROM enrollments WHERE id = ?", e1, "2026-05");
