@@ -389,6 +389,17 @@ static int g_kind_given(ctx *c, mz_error *err)
                         "救助类型须为 emergency（急难型）或 expenditure（支出型）");
 }
 
+/* Enrollment lifecycle: the 复核/调整 assessment found 渐退 (category dibao_taper). */
+static int g_taper_assessed(ctx *c, mz_error *err)
+{
+    json_t *a = json_object_get(row_data(c->row), "assessment");
+    const char *cat = json_string_value(json_object_get(a, "category"));
+    if (cat && strcmp(cat, "dibao_taper") == 0)
+        return 0;
+    return mz_error_set(err, 409, "guard_failed", "data.assessment.category",
+                        "核对结果不是低保渐退（收入因就业超过低保标准），不能按渐退办理");
+}
+
 struct guard {
     const char *name;
     int (*fn)(ctx *, mz_error *);
@@ -414,6 +425,8 @@ static const struct guard guards[] = {
     {"emergency", g_emergency, 0},
     {"not_emergency", g_not_emergency, 0},
     {"kind_given", g_kind_given, 1},
+    /* enrollment lifecycle */
+    {"taper_assessed", g_taper_assessed, 0},
 };
 
 static const struct guard *guard_find(const char *name)
@@ -587,7 +600,51 @@ static int e_adjust(ctx *c, mz_error *err)
     json_object_set_new(c->row, "outcome", json_string("adjusted"));
     set_data(c, "adjusted_from", json_string(month));
     return mz_enrollment_adjust_for_case(c->db, c->actor, c->row, c->type->policy_program, month,
-                                         "复核调整", NULL, err);
+                                         c->type->name, NULL, err);
+}
+
+/* ---- enrollment lifecycle effects (渐退, 暂停, 恢复), each from the next month ---- */
+
+static int e_taper(ctx *c, mz_error *err)
+{
+    char month[8];
+    mz_month_format(mz_month_of(c->today) + 1, month);
+    json_object_set_new(c->row, "outcome", json_string("tapered"));
+    set_data(c, "taper_from", json_string(month));
+    return mz_enrollment_taper_for_case(c->db, c->actor, c->row, c->type->policy_program, month,
+                                        c->today, NULL, err);
+}
+
+static int e_suspend(ctx *c, mz_error *err)
+{
+    char month[8];
+    mz_month_format(mz_month_of(c->today) + 1, month);
+    json_object_set_new(c->row, "outcome", json_string("suspended"));
+    set_data(c, "suspended_from", json_string(month));
+    set_data(c, "suspension_reasons", json_deep_copy(json_object_get(c->data, "reasons")));
+    return mz_enrollment_suspend_for_case(c->db, c->actor, c->row, c->data, c->type->policy_program,
+                                          month, NULL, err);
+}
+
+static int resume(ctx *c, int back_pay, mz_error *err)
+{
+    char month[8];
+    mz_month_format(mz_month_of(c->today) + 1, month);
+    json_object_set_new(c->row, "outcome", json_string("resumed"));
+    set_data(c, "resumed_from", json_string(month));
+    set_data(c, "back_pay", json_boolean(back_pay));
+    return mz_enrollment_resume_for_case(c->db, c->actor, c->row, c->type->policy_program, month,
+                                         back_pay, c->comment ? c->comment : "恢复发放", NULL, err);
+}
+
+static int e_resume(ctx *c, mz_error *err)
+{
+    return resume(c, 0, err);
+}
+
+static int e_resume_back_pay(ctx *c, mz_error *err)
+{
+    return resume(c, 1, err);
 }
 
 static int e_keep(ctx *c, mz_error *err)
@@ -619,6 +676,11 @@ static const struct effect effects[] = {
     {"terminate", e_terminate},
     {"keep", e_keep},
     {"adjust", e_adjust},
+    /* enrollment lifecycle */
+    {"taper", e_taper},
+    {"suspend", e_suspend},
+    {"resume", e_resume},
+    {"resume_back_pay", e_resume_back_pay},
 };
 
 static const struct effect *effect_find(const char *name)

@@ -28,6 +28,7 @@
  *                            that amount against policy <program>.township_limit
  *   emergency / not_emergency   the case's data.kind is (not) "emergency"
  *   kind_given               data.kind is "emergency" or "expenditure" (creation)
+ *   taper_assessed           the recorded assessment's category is dibao_taper (渐退)
  * Effects are changes a transition makes beside the state, by name:
  *   record_missing, record_authorisation, record_visit, record_assessment,
  *   record_amount, record_payment, record_reason, open_publicity,
@@ -39,7 +40,12 @@
  *   enrollment from the next month), keep (outcome kept), adjust (outcome
  *   adjusted; from the next month the enrollment's amount and basis become
  *   the recorded assessment's, core/enrollment.h — 409 amount_missing
- *   without an amount, 409 not_enrolled with nothing in force).
+ *   without an amount, 409 not_enrolled with nothing in force; the reason
+ *   recorded is the type's name).  Enrollment lifecycle, each from the next
+ *   month (core/enrollment.h): taper (outcome tapered; 渐退 for
+ *   dibao.taper_months), suspend (outcome suspended; 暂停 with data.reasons),
+ *   resume / resume_back_pay (outcome resumed; paid again, the latter with
+ *   the suspended months paid back).
  *
  * Deadlines: entering a state with deadline_workdays = n sets the case's
  * deadline to the n-th working day after the day of the transition, counted

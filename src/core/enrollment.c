@@ -51,7 +51,7 @@ static int month_before(const char *m, char out[8])
 #define ENROLLMENT_COLUMNS                                                                         \
     "e.id, e.program, e.household_id, e.person_id, e.payee_name, e.region_code, r.name, "          \
     "e.monthly_amount_fen, e.from_month, e.to_month, e.status, e.reason, e.case_id, "              \
-    "e.created_at, e.updated_at "
+    "e.created_at, e.updated_at, e.review_class, e.next_review_on "
 #define ENROLLMENT_FROM "FROM enrollments e JOIN regions r ON r.code = e.region_code "
 
 static json_t *nullable_id(mz_stmt *st, int col)
@@ -66,7 +66,7 @@ static json_t *nullable_text(mz_stmt *st, int col)
 
 static json_t *enrollment_from_row(mz_stmt *st)
 {
-    return json_pack("{s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:I,s:s,s:o,s:s,s:o,s:o,s:s,s:s}", "id",
+    return json_pack("{s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:I,s:s,s:o,s:s,s:o,s:o,s:s,s:s,s:s,s:o}", "id",
                      (json_int_t)mz_stmt_int64(st, 0), "program", mz_stmt_text(st, 1),
                      "household_id", nullable_id(st, 2), "person_id", nullable_id(st, 3),
                      "payee_name", mz_stmt_text(st, 4), "region_code", mz_stmt_text(st, 5),
@@ -74,7 +74,8 @@ static json_t *enrollment_from_row(mz_stmt *st)
                      (json_int_t)mz_stmt_int64(st, 7), "from_month", mz_stmt_text(st, 8),
                      "to_month", nullable_text(st, 9), "status", mz_stmt_text(st, 10), "reason",
                      nullable_text(st, 11), "case_id", nullable_id(st, 12), "created_at",
-                     mz_stmt_text(st, 13), "updated_at", mz_stmt_text(st, 14));
+                     mz_stmt_text(st, 13), "updated_at", mz_stmt_text(st, 14), "review_class",
+                     mz_stmt_text(st, 15), "next_review_on", nullable_text(st, 16));
 }
 
 /* The enrollment as stored, without scope (for the audit log); NULL if none. */
@@ -118,6 +119,51 @@ static int64_t basis_int(json_t *assessment, const char *key, int64_t lo, int64_
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > AMOUNT_MAX)
         return none_value;
     return (int64_t)json_integer_value(v);
+}
+
+/* The period in force last: greatest from_month, then the latest decision about that month. */
+#define LATEST_PERIOD                                                                              \
+    "(SELECT p2.id FROM enrollment_periods p2 WHERE p2.enrollment_id = e.id ORDER BY "             \
+    "p2.from_month DESC, p2.id DESC LIMIT 1)"
+
+/*
+ * Adds a period from from_month with status.  set_basis 0: the amount and
+ * basis are those of the period in force last, or the enrollment row's when
+ * it has none (an enrollment inserted outside this file, e.g. by an import);
+ * set_basis 1: amount and the assessment's basis (NULL basis: none).
+ */
+static int add_period(mz_db *db, int64_t id, const char *from_month, const char *status,
+                      int set_basis, int64_t amount, json_t *basis, int64_t case_id,
+                      const char *reason, const char *at, mz_error *err)
+{
+    int rc;
+    if (set_basis)
+        rc = mz_db_run(db, NULL,
+                       "INSERT INTO enrollment_periods (enrollment_id, from_month, status, "
+                       "monthly_amount_fen, basis_category, basis_counted_members, "
+                       "basis_per_capita_income_fen, basis_care_level, case_id, reason, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, -1), ?, "
+                       "NULLIF(?, 0), ?, ?)",
+                       "ittitiititt", id, from_month, status, amount, basis_text(basis, "category"),
+                       basis_int(basis, "counted_members", 1, 0),
+                       basis_int(basis, "per_capita_income_fen", 0, -1),
+                       basis_text(basis, "care_level"), case_id, reason, at);
+    else
+        rc = mz_db_run(
+            db, NULL,
+            "INSERT INTO enrollment_periods (enrollment_id, from_month, status, "
+            "monthly_amount_fen, basis_category, basis_counted_members, "
+            "basis_per_capita_income_fen, basis_care_level, case_id, reason, created_at) "
+            "SELECT e.id, ?, ?, CASE WHEN p.id IS NULL THEN e.monthly_amount_fen ELSE "
+            "p.monthly_amount_fen END, CASE WHEN p.id IS NULL THEN e.basis_category ELSE "
+            "p.basis_category END, CASE WHEN p.id IS NULL THEN e.basis_counted_members ELSE "
+            "p.basis_counted_members END, CASE WHEN p.id IS NULL THEN "
+            "e.basis_per_capita_income_fen ELSE p.basis_per_capita_income_fen END, CASE WHEN "
+            "p.id IS NULL THEN e.basis_care_level ELSE p.basis_care_level END, NULLIF(?, 0), ?, "
+            "? FROM enrollments e LEFT JOIN enrollment_periods p ON p.id = " LATEST_PERIOD
+            " WHERE e.id = ?",
+            "ttitti", from_month, status, case_id, reason, at, id);
+    return rc < 0 ? mz_error_internal(err, mz_db_errmsg(db)) : 0;
 }
 
 int mz_enrollment_create_from_case(mz_db *db, const mz_actor *actor, json_t *case_row,
@@ -164,7 +210,9 @@ int mz_enrollment_create_from_case(mz_db *db, const mz_actor *actor, json_t *cas
     if (rc != MZ_DB_ROW)
         return mz_error_internal(err, mz_db_errmsg(db));
     if (add_change(db, actor, id, "create", case_id, from_month, "in_force",
-                   (int64_t)json_integer_value(amount), "事项批准", at, err) < 0)
+                   (int64_t)json_integer_value(amount), "事项批准", at, err) < 0 ||
+        add_period(db, id, from_month, "in_force", 1, (int64_t)json_integer_value(amount), basis,
+                   case_id, "事项批准", at, err) < 0)
         return -1;
     json_t *after = load_any(db, id);
     rc = mz_audit_append(db, actor, "enrollment.create", "enrollment", id_text(id, idb),
@@ -316,7 +364,12 @@ int mz_enrollment_apply_deaths(mz_db *db, const mz_actor *actor, int64_t *stoppe
     return rc;
 }
 
-/* Sets the amount and basis of one enrollment from from_month on. */
+/*
+ * Sets the amount and basis of one enrollment from from_month on: a new
+ * period.  A suspended enrollment stays suspended (with the new amount for
+ * when it resumes); one in 渐退 is eligible again, so the exit period ends
+ * (status in_force, open-ended).
+ */
 static int adjust_one(mz_db *db, const mz_actor *actor, int64_t id, int64_t case_id, json_t *basis,
                       int64_t amount, const char *from_month, const char *reason, mz_error *err)
 {
@@ -325,21 +378,25 @@ static int adjust_one(mz_db *db, const mz_actor *actor, int64_t id, int64_t case
     if (before == NULL)
         return mz_error_internal(err, mz_db_errmsg(db));
     int rc = -1;
+    const char *status =
+        strcmp(json_string_value(json_object_get(before, "status")), "suspended") == 0 ? "suspended"
+                                                                                       : "in_force";
     mz_time_iso(time(NULL), at);
     if (mz_db_run(db, NULL,
                   "UPDATE enrollments SET monthly_amount_fen = ?, basis_category = ?, "
                   "basis_counted_members = NULLIF(?, 0), basis_per_capita_income_fen = "
-                  "NULLIF(?, -1), basis_care_level = ?, updated_at = ? WHERE id = ?",
-                  "itiitti", amount, basis_text(basis, "category"),
+                  "NULLIF(?, -1), basis_care_level = ?, status = ?, to_month = CASE WHEN status = "
+                  "'taper' THEN NULL ELSE to_month END, updated_at = ? WHERE id = ?",
+                  "itiittti", amount, basis_text(basis, "category"),
                   basis_int(basis, "counted_members", 1, 0),
                   basis_int(basis, "per_capita_income_fen", 0, -1), basis_text(basis, "care_level"),
-                  at, id) < 0) {
+                  status, at, id) < 0) {
         mz_error_internal(err, mz_db_errmsg(db));
         goto out;
     }
-    if (add_change(db, actor, id, "adjust", case_id, from_month,
-                   json_string_value(json_object_get(before, "status")), amount, reason, at,
-                   err) < 0)
+    if (add_period(db, id, from_month, status, 1, amount, basis, case_id, reason, at, err) < 0 ||
+        add_change(db, actor, id, "adjust", case_id, from_month, status, amount, reason, at, err) <
+            0)
         goto out;
     json_t *after = load_any(db, id);
     rc = mz_audit_append(db, actor, "enrollment.adjust", "enrollment", id_text(id, idb),
@@ -369,6 +426,10 @@ int mz_enrollment_adjust_for_case(mz_db *db, const mz_actor *actor, json_t *case
         return mz_error_set(err, 409, "amount_missing", "data.assessment.monthly_amount_fen",
                             "复核结果中没有月保障金额（monthly_amount_fen），不能调整；"
                             "请维持或停发");
+    const char *category = json_string_value(json_object_get(assessment, "category"));
+    if (category && strcmp(category, "dibao_taper") == 0)
+        return mz_error_set(err, 409, "guard_failed", "data.assessment.category",
+                            "核对结果为低保渐退，应按渐退办理，不能调整保障金");
     if (mz_month_parse(from_month, &m) != 0)
         return mz_error_internal(err, "enrollment: bad adjust month");
     mz_stmt *st = household > 0 ? mz_db_prepare_bind(db,
@@ -395,6 +456,289 @@ int mz_enrollment_adjust_for_case(mz_db *db, const mz_actor *actor, json_t *case
     mz_free(rows);
     if (rc == 0 && adjusted)
         *adjusted = (int64_t)n;
+    return rc;
+}
+
+/* The household's enrollments in program (not personal ones) with status; 0 or -1 with err. */
+static int household_rows(mz_db *db, json_t *case_row, const char *program, const char *status,
+                          id_month **rows, size_t *n, mz_error *err)
+{
+    int64_t household = json_id(case_row, "household_id");
+    *rows = NULL;
+    *n = 0;
+    if (household <= 0)
+        return 0;
+    mz_stmt *st = mz_db_prepare_bind(db,
+                                     "SELECT id FROM enrollments WHERE program = ? AND "
+                                     "household_id = ? AND person_id IS NULL AND status = ? "
+                                     "ORDER BY id",
+                                     "tit", program, household, status);
+    int rc = st ? collect(st, rows, n) : MZ_DB_ERROR;
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        mz_free(*rows);
+        *rows = NULL;
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    return 0;
+}
+
+/*
+ * One lifecycle change of an enrollment: a period from period_from with
+ * period_status (amount and basis carried over), the row's status, to_month
+ * ("" keeps it, NULL clears it) and reason, a change row of kind from
+ * change_from, an audit entry enrollment.<kind>.
+ */
+static int change_one(mz_db *db, const mz_actor *actor, int64_t id, int64_t case_id,
+                      const char *kind, const char *period_from, const char *period_status,
+                      const char *status, const char *to_month, const char *change_from,
+                      const char *reason, mz_error *err)
+{
+    char at[21], idb[24], action[40];
+    json_t *before = load_any(db, id);
+    if (before == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    int rc = -1;
+    mz_time_iso(time(NULL), at);
+    if (period_from &&
+        add_period(db, id, period_from, period_status, 0, 0, NULL, case_id, reason, at, err) < 0)
+        goto out;
+    if (mz_db_run(db, NULL,
+                  "UPDATE enrollments SET status = ?, reason = ?, to_month = CASE WHEN ? = 1 THEN "
+                  "to_month ELSE ? END, updated_at = ? WHERE id = ?",
+                  "ttitti", status, reason, (int64_t)(to_month && *to_month == '\0'), to_month, at,
+                  id) < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    if (add_change(db, actor, id, kind, case_id, change_from, status,
+                   (int64_t)json_integer_value(json_object_get(before, "monthly_amount_fen")),
+                   reason, at, err) < 0)
+        goto out;
+    json_t *after = load_any(db, id);
+    snprintf(action, sizeof action, "enrollment.%s", kind);
+    rc = mz_audit_append(db, actor, action, "enrollment", id_text(id, idb),
+                         json_string_value(json_object_get(before, "region_code")), before, after,
+                         err);
+    json_decref(after);
+out:
+    json_decref(before);
+    return rc;
+}
+
+/* The reasons of the case's action as one text ("；"-joined), or fallback. */
+static char *reasons_text(json_t *data, const char *fallback)
+{
+    json_t *v = json_object_get(data, "reasons"), *x;
+    size_t i;
+    mz_buf b;
+    mz_buf_init(&b);
+    json_array_foreach(v, i, x)
+    {
+        if (json_string_value(x) == NULL)
+            continue;
+        if (b.len)
+            mz_buf_puts(&b, "；");
+        mz_buf_puts(&b, json_string_value(x));
+    }
+    if (b.len == 0)
+        mz_buf_puts(&b, fallback);
+    return mz_buf_steal(&b);
+}
+
+int mz_enrollment_taper_for_case(mz_db *db, const mz_actor *actor, json_t *case_row,
+                                 const char *program, const char *from_month, int today,
+                                 int64_t *tapered, mz_error *err)
+{
+    json_t *assessment = json_object_get(json_object_get(case_row, "data"), "assessment");
+    const char *category = json_string_value(json_object_get(assessment, "category"));
+    id_month *rows = NULL;
+    size_t n = 0;
+    int m, rc = 0;
+    char day[11], last[8];
+    mz_policy_value v;
+
+    if (tapered)
+        *tapered = 0;
+    if (category == NULL || strcmp(category, "dibao_taper") != 0)
+        return mz_error_set(err, 409, "guard_failed", "data.assessment.category",
+                            "核对结果不是低保渐退（收入因就业超过低保标准），不能按渐退办理");
+    if (mz_month_parse(from_month, &m) != 0)
+        return mz_error_internal(err, "enrollment: bad taper month");
+    mz_date_format(today, day);
+    if (mz_policy_get(db, program, "taper_months",
+                      json_string_value(json_object_get(case_row, "region_code")), day, &v,
+                      err) != 0)
+        return -1;
+    if (v.num < 1)
+        return mz_error_set(err, 409, "guard_failed", "taper_months",
+                            "本地区渐退期为 0 个月，不适用渐退，请停保");
+    mz_month_format(m + (int)v.num - 1, last);
+    if (household_rows(db, case_row, program, "in_force", &rows, &n, err) < 0)
+        return -1;
+    if (n == 0) {
+        mz_free(rows);
+        return mz_error_set(err, 409, "not_enrolled", NULL, "该家庭没有正常发放的保障，不能渐退");
+    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = change_one(db, actor, rows[i].id, json_id(case_row, "id"), "taper", from_month,
+                        "taper", "taper", last, from_month, "渐退", err);
+    mz_free(rows);
+    if (rc == 0 && tapered)
+        *tapered = (int64_t)n;
+    return rc;
+}
+
+int mz_enrollment_suspend_for_case(mz_db *db, const mz_actor *actor, json_t *case_row, json_t *data,
+                                   const char *program, const char *from_month, int64_t *suspended,
+                                   mz_error *err)
+{
+    id_month *rows = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (suspended)
+        *suspended = 0;
+    if (household_rows(db, case_row, program, "in_force", &rows, &n, err) < 0)
+        return -1;
+    if (n == 0) {
+        mz_free(rows);
+        return mz_error_set(err, 409, "not_enrolled", NULL, "该家庭没有正常发放的保障，不能暂停");
+    }
+    char *reason = reasons_text(data, "暂停发放");
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = change_one(db, actor, rows[i].id, json_id(case_row, "id"), "suspend", from_month,
+                        "suspended", "suspended", "", from_month, reason, err);
+    mz_free(reason);
+    mz_free(rows);
+    if (rc == 0 && suspended)
+        *suspended = (int64_t)n;
+    return rc;
+}
+
+int mz_enrollment_resume_for_case(mz_db *db, const mz_actor *actor, json_t *case_row,
+                                  const char *program, const char *from_month, int back_pay,
+                                  const char *reason, int64_t *resumed, mz_error *err)
+{
+    id_month *rows = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (resumed)
+        *resumed = 0;
+    if (household_rows(db, case_row, program, "suspended", &rows, &n, err) < 0)
+        return -1;
+    if (n == 0) {
+        mz_free(rows);
+        return mz_error_set(err, 409, "not_suspended", NULL, "该家庭没有暂停发放的保障，无需恢复");
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char *since = NULL;
+        const char *from = from_month;
+        /* With back pay the resumption reaches back to the suspension's first month. */
+        if (back_pay) {
+            if (mz_db_query_text(db, &since,
+                                 "SELECT from_month FROM enrollment_periods WHERE enrollment_id = "
+                                 "? AND status = 'suspended' ORDER BY from_month DESC, id DESC "
+                                 "LIMIT 1",
+                                 "i", rows[i].id) < 0) {
+                rc = mz_error_internal(err, mz_db_errmsg(db));
+                break;
+            }
+            if (since && strcmp(since, from_month) < 0)
+                from = since;
+        }
+        rc = change_one(db, actor, rows[i].id, json_id(case_row, "id"), "resume", from, "in_force",
+                        "in_force", "", from, reason, err);
+        mz_free(since);
+    }
+    mz_free(rows);
+    if (rc == 0 && resumed)
+        *resumed = (int64_t)n;
+    return rc;
+}
+
+int mz_enrollment_expire_tapers(mz_db *db, const mz_actor *actor, const char *month,
+                                int64_t *expired, mz_error *err)
+{
+    id_month *rows = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (expired)
+        *expired = 0;
+    mz_stmt *st = mz_db_prepare_bind(db,
+                                     "SELECT id, to_month FROM enrollments WHERE status = 'taper' "
+                                     "AND to_month IS NOT NULL AND to_month < ? ORDER BY id",
+                                     "t", month);
+    if (st == NULL || collect(st, &rows, &n) < 0) {
+        mz_stmt_finalize(st);
+        mz_free(rows);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    mz_stmt_finalize(st);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char from[8];
+        int m;
+        if (mz_month_parse(rows[i].month, &m) != 0) {
+            rc = mz_error_internal(err, "enrollment: bad taper end");
+            break;
+        }
+        mz_month_format(m + 1, from);
+        rc = change_one(db, actor, rows[i].id, 0, "stop", NULL, NULL, "stopped", "", from,
+                        "渐退期满", err);
+    }
+    mz_free(rows);
+    if (rc == 0 && expired)
+        *expired = (int64_t)n;
+    return rc;
+}
+
+int mz_enrollment_set_review_class(mz_db *db, const mz_actor *actor, int64_t id,
+                                   const char *review_class, json_t **out, mz_error *err)
+{
+    char like[16], at[21], idb[24], month[8], reason[32];
+    json_t *before = NULL;
+    int rc = -1;
+
+    *out = NULL;
+    if (review_class == NULL || strlen(review_class) != 1 || strchr("ABC", review_class[0]) == NULL)
+        return mz_error_set(err, 400, "invalid_value", "review_class",
+                            "复核类别 review_class 须为 A（每年）、B（每半年）或 C（城市每月、"
+                            "农村每季度）");
+    if (mz_enrollment_get(db, actor, id, &before, err) < 0)
+        return -1;
+    if (strcmp(json_string_value(json_object_get(before, "status")), "stopped") == 0) {
+        mz_error_set(err, 409, "invalid_state", "status", "已停保的对象不再复核，不能设置复核类别");
+        goto out;
+    }
+    json_object_del(before, "changes");
+    json_object_del(before, "periods");
+    snprintf(like, sizeof like, "%s%%", actor->scope_prefix);
+    mz_time_iso(time(NULL), at);
+    mz_month_format(mz_month_of(mz_date_today()), month);
+    snprintf(reason, sizeof reason, "复核类别 %s 类", review_class);
+    if (mz_db_run(db, NULL,
+                  "UPDATE enrollments SET review_class = ?, updated_at = ? WHERE id = ? AND "
+                  "region_code LIKE ?",
+                  "ttit", review_class, at, id, like) < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    if (add_change(db, actor, id, "classify", 0, month,
+                   json_string_value(json_object_get(before, "status")),
+                   (int64_t)json_integer_value(json_object_get(before, "monthly_amount_fen")),
+                   reason, at, err) < 0)
+        goto out;
+    json_t *after = load_any(db, id);
+    rc = mz_audit_append(db, actor, "enrollment.classify", "enrollment", id_text(id, idb),
+                         json_string_value(json_object_get(before, "region_code")), before, after,
+                         err);
+    json_decref(after);
+    if (rc == 0)
+        rc = mz_enrollment_get(db, actor, id, out, err);
+out:
+    json_decref(before);
     return rc;
 }
 
@@ -546,6 +890,30 @@ int mz_enrollment_get(mz_db *db, const mz_actor *actor, int64_t id, json_t **out
                                "status", mz_stmt_text(st, 3), "amount_fen",
                                (json_int_t)mz_stmt_int64(st, 4), "reason", nullable_text(st, 5),
                                "actor_name", mz_stmt_text(st, 6), "at", mz_stmt_text(st, 7)));
+    mz_stmt_finalize(st);
+    if (st == NULL || rc < 0) {
+        json_decref(*out);
+        *out = NULL;
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    json_t *periods = json_array();
+    json_object_set_new(*out, "periods", periods);
+    st = mz_db_prepare_bind(db,
+                            "SELECT from_month, status, monthly_amount_fen, basis_category, "
+                            "basis_counted_members, basis_per_capita_income_fen, "
+                            "basis_care_level, case_id, reason, created_at FROM "
+                            "enrollment_periods WHERE enrollment_id = ? ORDER BY from_month, id",
+                            "i", id);
+    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
+        json_array_append_new(
+            periods,
+            json_pack("{s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:s}", "from_month",
+                      mz_stmt_text(st, 0), "status", mz_stmt_text(st, 1), "monthly_amount_fen",
+                      (json_int_t)mz_stmt_int64(st, 2), "basis_category", nullable_text(st, 3),
+                      "basis_counted_members", nullable_id(st, 4), "basis_per_capita_income_fen",
+                      nullable_id(st, 5), "basis_care_level", nullable_text(st, 6), "case_id",
+                      nullable_id(st, 7), "reason", nullable_text(st, 8), "created_at",
+                      mz_stmt_text(st, 9)));
     mz_stmt_finalize(st);
     if (st == NULL || rc < 0) {
         json_decref(*out);

@@ -408,36 +408,62 @@ static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *ad
     return 0;
 }
 
-/* The rest of a line (read_lines).  An enrollment in 渐退 (status taper) keeps the amount it had,
- * so its basis is not read. */
-#define LINE_TAIL                                                                                  \
-    "e.program, e.payee_name, h.bank_name, h.bank_account, e.region_code, CASE WHEN e.status = "   \
-    "'taper' THEN NULL ELSE e.basis_category END, "                                                \
-    "e.basis_counted_members, e.basis_per_capita_income_fen, e.basis_care_level FROM "             \
-    "enrollments e LEFT JOIN households h ON h.id = e.household_id "
+/*
+ * The columns of a line after (enrollment, month, amount), for read_lines:
+ * program, payee, bank, region and the basis, which for regular and back-pay
+ * lines is that of the period in force in the line's month (p, see
+ * PERIOD_JOIN) — or the enrollment row's for one without periods (inserted
+ * outside core/enrollment.c).  A period of 渐退 keeps the amount it had, so
+ * its basis is not read.
+ */
+#define LINE_COLUMNS "e.program, e.payee_name, h.bank_name, h.bank_account, e.region_code, "
+#define PERIOD_OR_ROW(col) "CASE WHEN p.id IS NULL THEN e." col " ELSE p." col " END"
+#define PERIOD_STATUS "CASE WHEN p.id IS NULL THEN e.status ELSE p.status END"
+#define PERIOD_BASIS                                                                                                   \
+    "CASE WHEN " PERIOD_STATUS                                                                                         \
+    " = 'taper' THEN NULL ELSE " PERIOD_OR_ROW("basis_category") " END, " PERIOD_OR_ROW("basis_"                       \
+                                                                                        "counted_"                     \
+                                                                                        "members") ", " PERIOD_OR_ROW( \
+        "basis_per_capita_income_fen") ", " PERIOD_OR_ROW("basis_care_level") " "
+#define LINE_FROM "FROM enrollments e LEFT JOIN households h ON h.id = e.household_id "
+/* The period in force in month (an SQL expression): the greatest from_month not after it. */
+#define PERIOD_JOIN(month)                                                                         \
+    "LEFT JOIN enrollment_periods p ON p.id = (SELECT p2.id FROM enrollment_periods p2 WHERE "     \
+    "p2.enrollment_id = e.id AND p2.from_month <= " month " ORDER BY p2.from_month DESC, p2.id "   \
+    "DESC LIMIT 1) "
 
-/* Regular lines: every enrollment in force in the month, in id order from a cursor. */
+/* Regular lines: every enrollment in force and not suspended in the month, from a cursor. */
 static mz_stmt *regular_batch(job *j, int64_t after)
 {
     return mz_db_prepare_bind(
         j->db,
-        "SELECT e.id, CAST(? AS TEXT), e.monthly_amount_fen, " LINE_TAIL
-        "WHERE e.status <> 'suspended' AND e.from_month <= ? AND (e.to_month IS NULL OR "
-        "e.to_month >= ?) AND e.id > ? ORDER BY e.id LIMIT ?",
-        "tttii", j->month, j->month, j->month, after, (int64_t)j->batch);
+        "SELECT e.id, CAST(? AS TEXT), " PERIOD_OR_ROW(
+            "monthly_amount_fen") ", " LINE_COLUMNS PERIOD_BASIS LINE_FROM
+            PERIOD_JOIN("CAST(? AS TEXT)") "WHERE " PERIOD_STATUS
+                                           " <> 'suspended' AND e.from_month <= ? AND (e.to_month "
+                                           "IS NULL OR "
+                                           "e.to_month >= ?) AND e.id > ? ORDER BY e.id LIMIT ?",
+        "ttttii", j->month, j->month, j->month, j->month, after, (int64_t)j->batch);
 }
 
-/* 补发: earlier months with a run, within the enrollment, paid neither regularly nor back. */
+/* 补发: earlier months with a run, within the enrollment and not suspended then, paid neither
+ * regularly nor back; each with the amount of its own month's period. */
 static mz_stmt *back_pay_batch(job *j, int64_t after)
 {
     (void)after;
     return mz_db_prepare_bind(
         j->db,
-        "SELECT e.id, r.month, e.monthly_amount_fen, " LINE_TAIL
-        "JOIN payroll_runs r ON r.month < ? AND r.month >= e.from_month AND (e.to_month IS NULL "
-        "OR r.month <= e.to_month) WHERE e.status <> 'suspended' AND NOT EXISTS (SELECT 1 FROM "
-        "payment_lines l WHERE l.enrollment_id = e.id AND l.month = r.month AND l.kind IN "
-        "('regular', 'back_pay')) ORDER BY e.id, r.month LIMIT ?",
+        "SELECT e.id, r.month, " PERIOD_OR_ROW(
+            "monthly_amount_fen") ", " LINE_COLUMNS PERIOD_BASIS LINE_FROM
+                                  "JOIN payroll_runs r ON r.month < ? AND r.month >= e.from_month "
+                                  "AND (e.to_month IS NULL "
+                                  "OR r.month <= e.to_month) " PERIOD_JOIN(
+                                      "r.month") "WHERE " PERIOD_STATUS
+                                                 " <> 'suspended' AND NOT EXISTS (SELECT 1 FROM "
+                                                 "payment_lines l WHERE l.enrollment_id = "
+                                                 "e.id AND l.month = r.month AND l.kind IN "
+                                                 "('regular', 'back_pay')) ORDER BY e.id, "
+                                                 "r.month LIMIT ?",
         "ti", j->month, (int64_t)j->batch);
 }
 
@@ -447,7 +473,7 @@ static mz_stmt *recovery_batch(job *j, int64_t after)
     (void)after;
     return mz_db_prepare_bind(
         j->db,
-        "SELECT e.id, p.month, -p.paid, " LINE_TAIL
+        "SELECT e.id, p.month, -p.paid, " LINE_COLUMNS "NULL, NULL, NULL, NULL " LINE_FROM
         "JOIN (SELECT enrollment_id, month, SUM(amount_fen) AS paid FROM payment_lines WHERE "
         "kind <> 'recovery' GROUP BY enrollment_id, month) p ON p.enrollment_id = e.id "
         "WHERE e.to_month IS NOT NULL AND p.month > e.to_month AND p.paid > 0 AND NOT EXISTS "
@@ -493,11 +519,14 @@ static int phase(job *j, const char *kind, mz_stmt *(*batch)(job *, int64_t), mz
     }
 }
 
-static int apply_deaths(job *j, mz_error *err)
+/* Before the lines: the recorded deaths and the exit periods (渐退) that ended stop their
+ * enrollments. */
+static int apply_ends(job *j, mz_error *err)
 {
     if (step_begin(j, err) < 0)
         return -1;
-    if (mz_enrollment_apply_deaths(j->db, j->actor, NULL, err) < 0)
+    if (mz_enrollment_apply_deaths(j->db, j->actor, NULL, err) < 0 ||
+        mz_enrollment_expire_tapers(j->db, j->actor, j->month, NULL, err) < 0)
         return step_fail(j);
     return step_commit(j, err);
 }
@@ -554,7 +583,7 @@ int mz_payroll_run(mz_db *db, const mz_actor *actor, const char *month,
     if (!mine && strcmp(state, "generating") == 0)
         return mz_error_set(err, 409, "payroll_busy", NULL, "%s 的发放正由另一进程生成，请稍后",
                             month);
-    if (mine && (apply_deaths(&j, err) < 0 || phase(&j, "regular", regular_batch, err) < 0 ||
+    if (mine && (apply_ends(&j, err) < 0 || phase(&j, "regular", regular_batch, err) < 0 ||
                  phase(&j, "back_pay", back_pay_batch, err) < 0 ||
                  phase(&j, "recovery", recovery_batch, err) < 0 || finish(&j, err) < 0))
         return -1;

@@ -8,8 +8,14 @@
  * Then finance approves it (someone other than who ran it) and exports the
  * bank file (CSV or .xlsx, with totals).
  *
+ * A month is paid with the enrollment's period in force in that month
+ * (enrollment.h, migration 008): none when that period is 'suspended', and
+ * its amount and basis otherwise, for back pay generated later too.  Before
+ * the lines, recorded deaths and ended exit periods (渐退期满) stop their
+ * enrollments.
+ *
  * The amount of a regular or back-pay line is that of the policy in force
- * in the line's month when the enrollment has a recorded basis and the
+ * in the line's month when the period has a recorded basis and the
  * caller gives the amount hook (mz_payroll_options.amount); otherwise, and
  * for enrollments made before the basis was recorded, the amount fixed at
  * approval.  A raised 低保 standard thus reaches every payment from its

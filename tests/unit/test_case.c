@@ -182,7 +182,7 @@ static void test_declarations(void **state)
     char msg[256];
     (void)state;
     const mz_case_registry *r = reg();
-    assert_int_equal(r->ntypes, 5);
+    assert_int_equal(r->ntypes, 8);
     for (size_t i = 0; i < r->ntypes; i++)
         if (mz_case_type_check(r->types[i], msg, sizeof msg) != 0)
             fail_msg("%s", msg);

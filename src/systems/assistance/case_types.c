@@ -21,6 +21,9 @@
  * 15-working-day county decision; a termination is proposed by the township,
  * publicised for 7 days and decided by the county.
  *
+ * 低保 lifecycle [A Art 31, 33]: 复核, 调整, 停保 and 恢复发放 (below, each
+ * with its own comment) change an enrollment only through their decisions.
+ *
  * 临时救助 [H]: 急难型 is helped first by the township approver within the
  * township's limit (policy temporary.township_limit) and the paperwork is
  * completed afterwards; otherwise the township investigates and the township
@@ -28,7 +31,10 @@
  */
 #include "systems/assistance/case_types.h"
 
+#include <string.h>
+
 #include "base/date.h"
+#include "base/mem.h"
 #include "systems/assistance/assess.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -219,24 +225,47 @@ const mz_case_type mz_assist_case_tekun_termination = {
 
 /*
  * 低保复核 [A Art 31]: scheduled for a household with a 低保 enrollment by
- * `minzheng review schedule` (the command-line actor, role "cli") or opened by
- * the township; the township rechecks, the registry's calculator recomputing
- * the assessment with the current data; the county keeps the enrollment,
- * adjusts its amount to the new assessment or stops it, from the next month.
+ * `minzheng review schedule` or POST /reviews/schedule (the command-line
+ * actor, role "cli", or a county or township worker) or opened by the
+ * township; the township rechecks, the registry's calculator recomputing
+ * the assessment with the current data (with the 渐退 test, see
+ * assess_household); the county keeps the enrollment, adjusts its amount to
+ * the new assessment, starts the 渐退 when the assessment says dibao_taper,
+ * stops it, or suspends it (暂停, reasons required: 失联, 拒不配合复核,
+ * 服刑…) — all from the next month.  A household that cannot be rechecked
+ * (out of contact, refusing) is proposed for suspension by the township
+ * without a recheck.
  */
 static const mz_case_state review_states[] = {
-    {"scheduled", "待复核", 0, 0, 0}, {"proposed", "复核结果待审批", 10, 0, 0},
-    {"kept", "维持", 0, 0, 1},        {"adjusted", "已调整", 0, 0, 1},
+    {"scheduled", "待复核", 0, 0, 0},
+    {"proposed", "复核结果待审批", 10, 0, 0},
+    {"suspend_proposed", "提请暂停待审批", 10, 0, 0},
+    {"kept", "维持", 0, 0, 1},
+    {"adjusted", "已调整", 0, 0, 1},
+    {"tapered", "已渐退", 0, 0, 1},
+    {"suspended", "已暂停", 0, 0, 1},
     {"stopped", "已停保", 0, 0, 1},
 };
 
 static const mz_case_transition review_transitions[] = {
     {"scheduled", "recheck", "复核核对", "proposed", "worker", T, "assessment_given",
      "record_assessment", "assessment,findings", ""},
+    {"scheduled", "propose_suspend", "无法复核，提请暂停", "suspend_proposed", "worker", T,
+     "reasons_given", "", "reasons,findings", ""},
+    {"suspend_proposed", "recheck", "复核核对", "proposed", "worker", T, "assessment_given",
+     "record_assessment", "assessment,findings", ""},
     {"proposed", "keep", "维持", "kept", "approver", C, "", "keep", "", ""},
     {"proposed", "adjust", "调整保障金", "adjusted", "approver", C, "", "adjust", "", ""},
+    {"proposed", "taper", "渐退（保持原保障金）", "tapered", "approver", C, "taper_assessed",
+     "taper", "", ""},
     {"proposed", "stop", "停发保障金", "stopped", "approver", C, "reasons_given", "terminate",
      "reasons", ""},
+    {"proposed", "suspend", "暂停发放", "suspended", "approver", C, "reasons_given", "suspend",
+     "reasons", ""},
+    {"suspend_proposed", "suspend", "暂停发放", "suspended", "approver", C, "reasons_given",
+     "suspend", "reasons", ""},
+    {"suspend_proposed", "keep", "不予暂停", "kept", "approver", C, "comment_given", "keep", "",
+     ""},
 };
 
 const mz_case_type mz_assist_case_dibao_review = {
@@ -244,7 +273,7 @@ const mz_case_type mz_assist_case_dibao_review = {
     .name = "低保复核",
     .policy_program = "dibao",
     .initial = "scheduled",
-    .creators = "township_worker,cli",
+    .creators = "township_worker,county_worker,cli",
     .create_guards = "",
     .create_data_keys = "reason",
     .publicity_days = 0,
@@ -252,6 +281,160 @@ const mz_case_type mz_assist_case_dibao_review = {
     .nstates = N(review_states),
     .transitions = review_transitions,
     .ntransitions = N(review_transitions),
+    .attachment_kinds = kinds,
+    .nattachment_kinds = N(kinds),
+};
+
+/* ---- 低保调整 ------------------------------------------------------------ */
+
+/*
+ * 低保调整: a change reported by the household (income, members) or found by
+ * staff, outside the scheduled reviews.  The village or township registers
+ * it, the township investigates (two investigators) and the registry's
+ * calculator recomputes; the county decides, or the township where the
+ * region's policy dibao.township_approval = 1 (as for the 低保 approval):
+ * adjust the amount, start the 渐退, stop, or keep — from the next month.
+ * The investigation starts within 3 working days, the decision within 10.
+ */
+static const mz_case_state adjustment_states[] = {
+    {"reported", "已登记变更", 3, 0, 0},
+    {"county_review", "县级审批", 10, 0, 0},
+    {"township_review", "乡镇审批", 10, 0, 0},
+    {"adjusted", "已调整", 0, 0, 1},
+    {"tapered", "已渐退", 0, 0, 1},
+    {"stopped", "已停保", 0, 0, 1},
+    {"kept", "维持", 0, 0, 1},
+    {"withdrawn", "已撤回", 0, 0, 1},
+};
+
+#define ADJUSTMENT_DECISIONS(state, level)                                                         \
+    {state, "adjust", "调整保障金", "adjusted", "approver", level, "", "adjust", "", ""},          \
+        {state,      "taper", "渐退（保持原保障金）", "tapered",                                   \
+         "approver", level,   "taper_assessed",       "taper",                                     \
+         "",         ""},                                                                          \
+        {state, "stop",          "停发保障金", "stopped", "approver",                              \
+         level, "reasons_given", "terminate",  "reasons", ""},                                     \
+    {                                                                                              \
+        state, "keep", "维持", "kept", "approver", level, "comment_given", "keep", "", ""          \
+    }
+
+static const mz_case_transition adjustment_transitions[] = {
+    {"reported", "investigate", "调查核对", "county_review", "worker", T,
+     "approval_by_county,two_investigators,assessment_given", "record_visit,record_assessment",
+     "investigators,findings,assessment", ""},
+    {"reported", "investigate", "调查核对", "township_review", "worker", T,
+     "approval_by_township,two_investigators,assessment_given", "record_visit,record_assessment",
+     "investigators,findings,assessment", ""},
+    {"reported", "withdraw", "撤回", "withdrawn", "worker", T, "comment_given", "", "", ""},
+    ADJUSTMENT_DECISIONS("county_review", C),
+    ADJUSTMENT_DECISIONS("township_review", T),
+};
+
+const mz_case_type mz_assist_case_dibao_adjustment = {
+    .code = "dibao_adjustment",
+    .name = "低保调整",
+    .policy_program = "dibao",
+    .initial = "reported",
+    .creators = "village_worker,township_worker",
+    .create_guards = "",
+    .create_data_keys = "reason",
+    .publicity_days = 0,
+    .states = adjustment_states,
+    .nstates = N(adjustment_states),
+    .transitions = adjustment_transitions,
+    .ntransitions = N(adjustment_transitions),
+    .attachment_kinds = kinds,
+    .nattachment_kinds = N(kinds),
+};
+
+/* ---- 低保停保 ------------------------------------------------------------ */
+
+/*
+ * 低保停保: the township proposes to stop a household's 低保 (income or
+ * property above the limits, moved away, fraud…) and, after checking,
+ * submits it; the county decides, or the township where approval is
+ * delegated (dibao.township_approval = 1).  RULES.md §1 names no 公示 for
+ * stopping 低保 (only 特困 termination is publicised, §2), so there is none.
+ * A stop needs reasons; it takes effect from the next month.
+ */
+static const mz_case_state dibao_termination_states[] = {
+    {"proposed", "停保提议", 10, 0, 0},
+    {"county_review", "县级审批", 10, 0, 0},
+    {"township_review", "乡镇审批", 10, 0, 0},
+    {"terminated", "已停保", 0, 0, 1},
+    {"kept", "继续保障", 0, 0, 1},
+    {"withdrawn", "已撤回", 0, 0, 1},
+};
+
+static const mz_case_transition dibao_termination_transitions[] = {
+    {"proposed", "submit", "核实后报送审批", "county_review", "worker", T,
+     "approval_by_county,comment_given", "", "findings", ""},
+    {"proposed", "submit", "核实后报送审批", "township_review", "worker", T,
+     "approval_by_township,comment_given", "", "findings", ""},
+    {"proposed", "withdraw", "撤回", "withdrawn", "worker", T, "comment_given", "", "", ""},
+    {"county_review", "terminate", "批准停保", "terminated", "approver", C, "reasons_given",
+     "terminate", "reasons", ""},
+    {"county_review", "keep", "不予停保", "kept", "approver", C, "comment_given", "keep", "", ""},
+    {"township_review", "terminate", "批准停保", "terminated", "approver", T, "reasons_given",
+     "terminate", "reasons", ""},
+    {"township_review", "keep", "不予停保", "kept", "approver", T, "comment_given", "keep", "", ""},
+};
+
+const mz_case_type mz_assist_case_dibao_termination = {
+    .code = "dibao_termination",
+    .name = "低保停保",
+    .policy_program = "dibao",
+    .initial = "proposed",
+    .creators = "township_worker",
+    .create_guards = "",
+    .create_data_keys = "reason",
+    .publicity_days = 0,
+    .states = dibao_termination_states,
+    .nstates = N(dibao_termination_states),
+    .transitions = dibao_termination_transitions,
+    .ntransitions = N(dibao_termination_transitions),
+    .attachment_kinds = kinds,
+    .nattachment_kinds = N(kinds),
+};
+
+/* ---- 低保恢复发放 -------------------------------------------------------- */
+
+/*
+ * 低保恢复发放: the township worker registers that a suspended household is
+ * back (contact restored, cooperating, released…) and the township approver
+ * resumes payment from the next month, with the reason as the comment.
+ * Whether the suspended months are paid back is the approver's explicit
+ * choice between two actions: by default they are not (the suspension was
+ * for cause); "恢复并补发" pays them as 补发 with the next payroll.
+ */
+static const mz_case_state resume_states[] = {
+    {"proposed", "恢复申请", 10, 0, 0},
+    {"resumed", "已恢复发放", 0, 0, 1},
+    {"refused", "不予恢复", 0, 0, 1},
+};
+
+static const mz_case_transition resume_transitions[] = {
+    {"proposed", "resume", "恢复发放（暂停期间不补发）", "resumed", "approver", T, "comment_given",
+     "resume", "", ""},
+    {"proposed", "resume_back_pay", "恢复发放并补发暂停期间保障金", "resumed", "approver", T,
+     "comment_given", "resume_back_pay", "", ""},
+    {"proposed", "refuse", "不予恢复", "refused", "approver", T, "reasons_given", "refuse",
+     "reasons", ""},
+};
+
+const mz_case_type mz_assist_case_dibao_resume = {
+    .code = "dibao_resume",
+    .name = "低保恢复发放",
+    .policy_program = "dibao",
+    .initial = "proposed",
+    .creators = "township_worker",
+    .create_guards = "",
+    .create_data_keys = "reason",
+    .publicity_days = 0,
+    .states = resume_states,
+    .nstates = N(resume_states),
+    .transitions = resume_transitions,
+    .ntransitions = N(resume_transitions),
     .attachment_kinds = kinds,
     .nattachment_kinds = N(kinds),
 };
@@ -308,22 +491,103 @@ const mz_case_type mz_assist_case_temporary = {
 };
 
 static const mz_case_type *const all_types[] = {
-    &mz_assist_case_dibao,     &mz_assist_case_tekun,        &mz_assist_case_tekun_termination,
-    &mz_assist_case_temporary, &mz_assist_case_dibao_review,
+    &mz_assist_case_dibao,
+    &mz_assist_case_tekun,
+    &mz_assist_case_tekun_termination,
+    &mz_assist_case_temporary,
+    &mz_assist_case_dibao_review,
+    &mz_assist_case_dibao_adjustment,
+    &mz_assist_case_dibao_termination,
+    &mz_assist_case_dibao_resume,
 };
+
+/* The household's counted wage and business income (fen a month) on day. */
+static int employment_income(mz_db *db, int64_t household_id, const char *day, int64_t *out)
+{
+    return mz_db_query_int64(db, out,
+                             "SELECT COALESCE(SUM(monthly_fen), 0) FROM income_items WHERE "
+                             "household_id = ? AND type IN ('wage', 'business') AND valid_from "
+                             "<= ? AND (valid_to IS NULL OR valid_to > ?)",
+                             "itt", household_id, day, day) == MZ_DB_ROW
+               ? 0
+               : -1;
+}
+
+/*
+ * The 渐退 test for a household with a 低保 enrollment in force (status
+ * in_force): the rise comes from employment when its wage and business
+ * income on day is greater than on the first day of the month its current
+ * amount took effect (the enrollment's latest period), both read from the
+ * registry's dated income items.  Then the calculator gets the taper
+ * (rules.h: the enrolled amount, months_since_income_rise 1 — the exit
+ * period counts from the month the decision takes effect) and decides: still
+ * below the standard → dibao; at or above it with employment income and the
+ * asset tests passed → dibao_taper; else none.  *taper: the taper object,
+ * or NULL when the household has no such enrollment or its employment
+ * income did not rise; *check: what was compared (for the case record).
+ */
+static int taper_of(mz_db *db, int64_t household_id, int day, json_t **taper, json_t **check,
+                    mz_error *err)
+{
+    int64_t amount = 0, then_fen = 0, now_fen = 0;
+    char *since = NULL, date[11], first[11];
+    int m;
+    *taper = *check = NULL;
+    int rc = mz_db_query_text(db, &since,
+                              "SELECT p.from_month FROM enrollments e JOIN enrollment_periods p ON "
+                              "p.enrollment_id = e.id WHERE e.program = 'dibao' AND "
+                              "e.household_id = ? AND e.person_id IS NULL AND e.status = "
+                              "'in_force' ORDER BY p.from_month DESC, p.id DESC LIMIT 1",
+                              "i", household_id);
+    if (rc < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (rc != MZ_DB_ROW || since == NULL || mz_month_parse(since, &m) != 0) {
+        mz_free(since);
+        return 0;
+    }
+    mz_date_format(mz_month_first_day(m), first);
+    mz_date_format(day, date);
+    if (mz_db_query_int64(db, &amount,
+                          "SELECT monthly_amount_fen FROM enrollments WHERE program = 'dibao' AND "
+                          "household_id = ? AND person_id IS NULL AND status = 'in_force' ORDER "
+                          "BY id DESC LIMIT 1",
+                          "i", household_id) != MZ_DB_ROW ||
+        employment_income(db, household_id, first, &then_fen) < 0 ||
+        employment_income(db, household_id, date, &now_fen) < 0) {
+        mz_free(since);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    *check = json_pack("{s:s,s:I,s:s,s:I,s:b}", "since", first, "employment_income_then_fen",
+                       (json_int_t)then_fen, "on", date, "employment_income_now_fen",
+                       (json_int_t)now_fen, "rose", now_fen > then_fen);
+    if (now_fen > then_fen)
+        *taper = json_pack("{s:I,s:i}", "enrolled_amount_fen", (json_int_t)amount,
+                           "months_since_income_rise", 1);
+    mz_free(since);
+    return 0;
+}
 
 /* The 核对 step: the calculator on the household's registry snapshot of the day. */
 static int assess_household(mz_db *db, const mz_actor *actor, const char *program,
                             int64_t household_id, int day, json_t **out, mz_error *err)
 {
     char date[11];
+    json_t *taper = NULL, *check = NULL;
     mz_date_format(day, date);
+    if (strcmp(program, "dibao") == 0 && taper_of(db, household_id, day, &taper, &check, err) < 0)
+        return -1;
     json_t *request = json_pack("{s:s,s:s,s:I}", "program", program, "date", date, "household_id",
                                 (json_int_t)household_id);
+    if (taper)
+        json_object_set_new(request, "taper", taper);
     mz_arena *arena = mz_arena_new();
     int rc = mz_assist_assess_request(db, actor, arena, request, out, err);
     mz_arena_free(arena);
     json_decref(request);
+    if (rc == 0 && check)
+        json_object_set_new(*out, "taper_check", check);
+    else
+        json_decref(check);
     return rc;
 }
 
