@@ -196,6 +196,9 @@ void mz_h_payroll_lines(mz_req *, mz_res *);
 void mz_h_payroll_approve(mz_req *, mz_res *);
 void mz_h_payroll_export_csv(mz_req *, mz_res *);
 void mz_h_payroll_export_xlsx(mz_req *, mz_res *);
+/* Enrollment lifecycle (h_enrollments.c) */
+void mz_h_enrollment_patch(mz_req *, mz_res *);
+void mz_h_reviews_schedule(mz_req *, mz_res *);
 
 /* ---- the server (http.c) ---- */
 /* Serves until SIGINT/SIGTERM.  listen is "host:port".  Returns 0 or -1. */

@@ -104,6 +104,10 @@ static const struct route routes[] = {
      "payroll:run:export", R_OWN_TX},
     {"GET", "/api/v1/payroll/runs/{month}/export.xlsx", mz_h_payroll_export_xlsx,
      "payroll:run:export", R_OWN_TX},
+    /* Enrollment lifecycle: review class, scheduling the due reviews. */
+    {"PATCH", "/api/v1/enrollments/{id}", mz_h_enrollment_patch, "assist:enrollment:classify",
+     R_WRITE},
+    {"POST", "/api/v1/reviews/schedule", mz_h_reviews_schedule, "assist:review:schedule", R_WRITE},
 };
 
 /* Matches path against pattern, collecting {x} parts into req->params. */

@@ -3,7 +3,8 @@
  * driven through the 低保 case types: the amount history (a payroll pays
  * every month with the period in force in it, back pay generated after a
  * later adjustment included), 渐退 (a review whose recomputation finds the
- * income risen through employment keeps the amount for dibao.taper_months —
+ * income above the standard and the wage and business income risen since the
+ * assessment that set the amount keeps the amount for dibao.taper_months —
  * table at 6 and 7 — and the payroll then ends it, 渐退期满), 暂停 and 恢复
  * (suspended months are not paid, not even later as back pay, unless the
  * resumption says so), the standalone 低保调整 and 低保停保 case types at
@@ -326,10 +327,11 @@ static void test_no_taper_without_employment(void **state)
     tdb_assert_err(err, 409, "guard_failed", "data.assessment.category");
     assert_text(t, "SELECT status FROM enrollments WHERE id = ?", e, "in_force");
 
-    /* A wage already earned when the amount was set is no rise: no 渐退 either. */
+    /* A wage already earned when the amount was assessed (2 March) is no rise: no 渐退 either
+     * (recorded after the approval, the amount was set without it). */
     int64_t hh2 = household(t, "321302195001010030", &p2);
     int64_t e2 = enrolled(t, &c, hh2, p2);
-    income(t, hh2, p2, "wage", STANDARD + 9000, "2026-04-01");
+    income(t, hh2, p2, "wage", STANDARD + 9000, "2026-03-01");
     int64_t r2 = review(t, &c, hh2, "2026-04-20");
     tcase_act_ok(t, &c.town, r2, "recheck", NULL, "2026-04-20");
     assert_int_equal(tcase_act(t, &c.county_approver, r2, "taper", NULL, "2026-04-25", &err), -1);

@@ -514,56 +514,88 @@ static int employment_income(mz_db *db, int64_t household_id, const char *day, i
 }
 
 /*
+ * The day the current amount of an enrollment was assessed: the date of the
+ * assessment recorded on the case that made its latest period, or, for a
+ * period without one (migrated), the first day of the period's month.
+ * *since: "" when the household has no 低保 enrollment in force.
+ */
+static int assessed_on(mz_db *db, int64_t household_id, char since[11], int64_t *amount,
+                       mz_error *err)
+{
+    char *month = NULL, *data = NULL;
+    int64_t case_id = 0;
+    int m, rc;
+    since[0] = '\0';
+    mz_stmt *st = mz_db_prepare_bind(
+        db,
+        "SELECT p.from_month, COALESCE(p.case_id, 0), e.monthly_amount_fen FROM enrollments e "
+        "JOIN enrollment_periods p ON p.enrollment_id = e.id WHERE e.program = 'dibao' AND "
+        "e.household_id = ? AND e.person_id IS NULL AND e.status = 'in_force' ORDER BY e.id "
+        "DESC, p.from_month DESC, p.id DESC LIMIT 1",
+        "i", household_id);
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    rc = mz_stmt_step(st);
+    if (rc == MZ_DB_ROW) {
+        month = mz_strdup(mz_stmt_text(st, 0));
+        case_id = mz_stmt_int64(st, 1);
+        *amount = mz_stmt_int64(st, 2);
+    }
+    mz_stmt_finalize(st);
+    if (rc < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (month == NULL || mz_month_parse(month, &m) != 0) {
+        mz_free(month);
+        return 0;
+    }
+    mz_free(month);
+    mz_date_format(mz_month_first_day(m), since);
+    if (case_id > 0 &&
+        mz_db_query_text(db, &data, "SELECT data FROM cases WHERE id = ?", "i", case_id) < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    json_t *j = data ? json_loads(data, 0, NULL) : NULL;
+    const char *d = json_string_value(json_object_get(json_object_get(j, "assessment"), "date"));
+    int day;
+    if (d && mz_date_parse(d, &day) == 0)
+        mz_date_format(day, since);
+    json_decref(j);
+    mz_free(data);
+    return 0;
+}
+
+/*
  * The 渐退 test for a household with a 低保 enrollment in force (status
  * in_force): the rise comes from employment when its wage and business
- * income on day is greater than on the first day of the month its current
- * amount took effect (the enrollment's latest period), both read from the
- * registry's dated income items.  Then the calculator gets the taper
- * (rules.h: the enrolled amount, months_since_income_rise 1 — the exit
- * period counts from the month the decision takes effect) and decides: still
- * below the standard → dibao; at or above it with employment income and the
- * asset tests passed → dibao_taper; else none.  *taper: the taper object,
- * or NULL when the household has no such enrollment or its employment
- * income did not rise; *check: what was compared (for the case record).
+ * income on day is greater than on the day its current amount was assessed
+ * (assessed_on), both read from the registry's dated income items.  Then the
+ * calculator gets the taper (rules.h: the enrolled amount,
+ * months_since_income_rise 1 — the exit period counts from the month the
+ * decision takes effect) and decides: still below the standard → dibao; at
+ * or above it with employment income and the asset tests passed →
+ * dibao_taper; else none.  *taper: the taper object, or NULL when the
+ * household has no such enrollment or its employment income did not rise;
+ * *check: what was compared, kept with the assessment on the case.
  */
 static int taper_of(mz_db *db, int64_t household_id, int day, json_t **taper, json_t **check,
                     mz_error *err)
 {
     int64_t amount = 0, then_fen = 0, now_fen = 0;
-    char *since = NULL, date[11], first[11];
-    int m;
+    char since[11], date[11];
     *taper = *check = NULL;
-    int rc = mz_db_query_text(db, &since,
-                              "SELECT p.from_month FROM enrollments e JOIN enrollment_periods p ON "
-                              "p.enrollment_id = e.id WHERE e.program = 'dibao' AND "
-                              "e.household_id = ? AND e.person_id IS NULL AND e.status = "
-                              "'in_force' ORDER BY p.from_month DESC, p.id DESC LIMIT 1",
-                              "i", household_id);
-    if (rc < 0)
-        return mz_error_internal(err, mz_db_errmsg(db));
-    if (rc != MZ_DB_ROW || since == NULL || mz_month_parse(since, &m) != 0) {
-        mz_free(since);
+    if (assessed_on(db, household_id, since, &amount, err) < 0)
+        return -1;
+    if (since[0] == '\0')
         return 0;
-    }
-    mz_date_format(mz_month_first_day(m), first);
     mz_date_format(day, date);
-    if (mz_db_query_int64(db, &amount,
-                          "SELECT monthly_amount_fen FROM enrollments WHERE program = 'dibao' AND "
-                          "household_id = ? AND person_id IS NULL AND status = 'in_force' ORDER "
-                          "BY id DESC LIMIT 1",
-                          "i", household_id) != MZ_DB_ROW ||
-        employment_income(db, household_id, first, &then_fen) < 0 ||
-        employment_income(db, household_id, date, &now_fen) < 0) {
-        mz_free(since);
+    if (employment_income(db, household_id, since, &then_fen) < 0 ||
+        employment_income(db, household_id, date, &now_fen) < 0)
         return mz_error_internal(err, mz_db_errmsg(db));
-    }
-    *check = json_pack("{s:s,s:I,s:s,s:I,s:b}", "since", first, "employment_income_then_fen",
+    *check = json_pack("{s:s,s:I,s:s,s:I,s:b}", "since", since, "employment_income_then_fen",
                        (json_int_t)then_fen, "on", date, "employment_income_now_fen",
                        (json_int_t)now_fen, "rose", now_fen > then_fen);
     if (now_fen > then_fen)
         *taper = json_pack("{s:I,s:i}", "enrolled_amount_fen", (json_int_t)amount,
                            "months_since_income_rise", 1);
-    mz_free(since);
     return 0;
 }
 
