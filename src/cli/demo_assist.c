@@ -2,7 +2,8 @@
  * Demo data of 社会救助 for `minzheng demo`: the demo township 幸福街道
  * (321302001000) gets 30 synthetic households in its first villages, with
  * dated incomes and assets, and 低保 / 特困 / 临时救助 cases standing in every
- * state of their workflows.  Everything goes through the registry and case
+ * state of their workflows, and two 低保 reviews that left one enrollment in
+ * 渐退 and one suspended (暂停).  Everything goes through the registry and case
  * engine functions as the demo staff of 幸福街道 and 宿城区 (xf_village,
  * xf_worker, xf_approver, sc_worker, sc_approver), so it is checked, scoped
  * and audited exactly like real work.
@@ -685,6 +686,40 @@ static const struct {
     {24, T_REFUSED, 200000, 55},
 };
 
+/*
+ * The 低保 lifecycle on two of the enrolled households: household 15's head
+ * took a job 40 days ago, so the review 30 days ago found the income above
+ * the standard through employment and the county started the 渐退 (amount
+ * kept for the policy's exit period); household 21 could not be reached for
+ * its review 20 days ago, and the county suspended the payment (暂停).
+ */
+static int lifecycle(demo *d)
+{
+    demo_household *h = &d->hh[15];
+    int64_t id;
+    char from[11];
+    mz_date_format(workday(d, d->today - 40), from);
+    if (add_item(d, h, "incomes", h->m[0].person_id, "wage", 500000, "新就业（工资）", from) < 0)
+        return -1;
+    int day;
+    day = workday(d, d->today - 30);
+    if (create(d, &d->town, 15, "dibao_review", 1, 0, "{\"reason\":\"定期复核（B类）\"}", NULL, day,
+               &id) < 0 ||
+        act(d, &d->town, id, "recheck", "入户复核，户主已就业",
+            "{\"findings\":\"户主在开发区企业就业，月工资5000元\"}", day) < 0 ||
+        act(d, &d->county_approver, id, "taper", "收入因就业超过低保标准，按规定渐退", NULL,
+            workday(d, day + 5)) < 0)
+        return -1;
+    day = workday(d, d->today - 20);
+    if (create(d, &d->town, 21, "dibao_review", 1, 0, "{\"reason\":\"定期复核（B类）\"}", NULL, day,
+               &id) < 0 ||
+        act(d, &d->town, id, "propose_suspend", "多次入户未见，电话无法接通",
+            "{\"reasons\":[\"失联\"]}", day) < 0)
+        return -1;
+    return act(d, &d->county_approver, id, "suspend", "暂停发放，待恢复联系后复核",
+               "{\"reasons\":[\"失联\"]}", workday(d, day + 2));
+}
+
 static int load(demo *d)
 {
     if (load_actor(d, "xf_village", &d->village) < 0 || load_actor(d, "xf_worker", &d->town) < 0 ||
@@ -705,7 +740,7 @@ static int load(demo *d)
         if (temporary(d, temporaries[i].hh, temporaries[i].stage, temporaries[i].amount_fen,
                       d->today - temporaries[i].ago) < 0)
             return -1;
-    return 0;
+    return lifecycle(d);
 }
 
 int mz_demo_assistance(mz_db *db, const mz_config *cfg, int today, mz_error *err)

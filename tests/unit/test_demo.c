@@ -4,8 +4,8 @@
  * every workflow state the demo promises is present, each case's history is
  * a legal, ordered walk through its type's transitions ending in its state,
  * the approvals lie a month or more back with the enrollment from the next
- * month, the audit chain verifies, and a second call is a no-op (returns 1,
- * changes nothing).  Two fresh loads are identical, on SQLite and on
+ * month, one enrollment is in 渐退 and one suspended, the audit chain verifies, and a second call
+ * is a no-op (returns 1, changes nothing).  Two fresh loads are identical, on SQLite and on
  * PostgreSQL (MZ_TEST_PG_URL, see testdb.h).
  */
 #include "testdb.h"
@@ -199,6 +199,8 @@ static void test_demo(void **state)
         {"temporary", "county_review"},
         {"temporary", "approved"},
         {"temporary", "refused"},
+        {"dibao_review", "tapered"},
+        {"dibao_review", "suspended"},
     };
     int64_t checked = 0, broken = -1;
     char fp[65], *s = NULL;
@@ -233,7 +235,14 @@ static void test_demo(void **state)
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         if (count_state(t, expected[i][0], expected[i][1]) < 1)
             fail_msg("no %s case in state %s", expected[i][0], expected[i][1]);
-    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM cases"), 34);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM cases"), 36);
+    /* The 低保 lifecycle: one enrollment in 渐退, one suspended. */
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM enrollments WHERE status = 'taper' AND "
+                                      "to_month IS NOT NULL"),
+                     1);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM enrollments WHERE status = "
+                                      "'suspended' AND reason = '失联'"),
+                     1);
     /* One 公示 with an open objection (and the 民主评议 of another). */
     assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM cases c WHERE c.state = 'publicity' "
                                       "AND EXISTS (SELECT 1 FROM case_objections o WHERE "
@@ -310,7 +319,7 @@ static void test_demo(void **state)
     assert_int_equal(load(t, &err), 1);
     assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM audit_log"), audit);
     assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM households"), 30);
-    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM cases"), 34);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM cases"), 36);
     char again[65];
     fingerprint(t, again);
     assert_string_equal(fp, again);

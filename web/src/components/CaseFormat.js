@@ -6,10 +6,28 @@ export const CASE_TYPES = [
   { code: 'tekun', name: '特困人员救助供养' },
   { code: 'tekun_termination', name: '特困人员终止供养' },
   { code: 'temporary', name: '临时救助' },
+  // 低保 enrollment lifecycle: for a household enrolled in 低保.
+  { code: 'dibao_review', name: '低保复核' },
+  { code: 'dibao_adjustment', name: '低保调整' },
+  { code: 'dibao_termination', name: '低保停保' },
+  { code: 'dibao_resume', name: '低保恢复发放' },
 ]
 
+// Case types that act on a household's 低保 enrollment: a registered household is required.
+export const HOUSEHOLD_CASE_TYPES = new Set(['dibao_review', 'dibao_adjustment', 'dibao_termination', 'dibao_resume'])
+
 export const CHANNELS = { online: '网上申请', village: '村居代办' }
-export const OUTCOMES = { approved: '已批准', refused: '不予批准', terminated: '已终止', kept: '继续供养' }
+export const OUTCOMES = {
+  approved: '已批准',
+  refused: '不予批准',
+  terminated: '已终止',
+  kept: '继续供养',
+  // 低保 enrollment lifecycle
+  adjusted: '已调整',
+  tapered: '渐退',
+  suspended: '已暂停',
+  resumed: '已恢复发放',
+}
 
 // Labels of the data keys an action may carry (docs/api.md, 事项).
 export const DATA_LABELS = {
