@@ -1,10 +1,12 @@
 /*
  * Enrollments (see enrollment.h).  The case engine calls in here from its
- * 'approve', 'terminate' and 'adjust' effects, the payroll before it
- * generates a month (recorded deaths), `review schedule` for the 复核; the
- * API and the CLI read.  Every change writes the enrollment row, one
- * enrollment_changes row and one audit entry, all in the caller's
- * transaction.
+ * 'approve', 'terminate', 'adjust', 'taper', 'suspend' and 'resume' effects,
+ * the payroll before it generates a month (recorded deaths, ended 渐退),
+ * `review schedule` and POST /reviews/schedule for the 复核, PATCH
+ * /enrollments/{id} for the review class; the API and the CLI read.  Every
+ * change writes the enrollment row, one enrollment_changes row and one audit
+ * entry — and, when it concerns money or payment, one enrollment_periods row —
+ * all in the caller's transaction.
  */
 #include "core/enrollment.h"
 
@@ -485,9 +487,9 @@ static int household_rows(mz_db *db, json_t *case_row, const char *program, cons
 
 /*
  * One lifecycle change of an enrollment: a period from period_from with
- * period_status (amount and basis carried over), the row's status, to_month
- * ("" keeps it, NULL clears it) and reason, a change row of kind from
- * change_from, an audit entry enrollment.<kind>.
+ * period_status (amount and basis carried over; NULL period_from: none),
+ * the row's status, to_month (NULL keeps it) and reason, a change row of
+ * kind from change_from, an audit entry enrollment.<kind>.
  */
 static int change_one(mz_db *db, const mz_actor *actor, int64_t id, int64_t case_id,
                       const char *kind, const char *period_from, const char *period_status,
@@ -504,10 +506,9 @@ static int change_one(mz_db *db, const mz_actor *actor, int64_t id, int64_t case
         add_period(db, id, period_from, period_status, 0, 0, NULL, case_id, reason, at, err) < 0)
         goto out;
     if (mz_db_run(db, NULL,
-                  "UPDATE enrollments SET status = ?, reason = ?, to_month = CASE WHEN ? = 1 THEN "
-                  "to_month ELSE ? END, updated_at = ? WHERE id = ?",
-                  "ttitti", status, reason, (int64_t)(to_month && *to_month == '\0'), to_month, at,
-                  id) < 0) {
+                  "UPDATE enrollments SET status = ?, reason = ?, to_month = COALESCE(?, "
+                  "to_month), updated_at = ? WHERE id = ?",
+                  "tttti", status, reason, to_month, at, id) < 0) {
         mz_error_internal(err, mz_db_errmsg(db));
         goto out;
     }
@@ -608,7 +609,7 @@ int mz_enrollment_suspend_for_case(mz_db *db, const mz_actor *actor, json_t *cas
     char *reason = reasons_text(data, "暂停发放");
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = change_one(db, actor, rows[i].id, json_id(case_row, "id"), "suspend", from_month,
-                        "suspended", "suspended", "", from_month, reason, err);
+                        "suspended", "suspended", NULL, from_month, reason, err);
     mz_free(reason);
     mz_free(rows);
     if (rc == 0 && suspended)
@@ -649,7 +650,7 @@ int mz_enrollment_resume_for_case(mz_db *db, const mz_actor *actor, json_t *case
                 from = since;
         }
         rc = change_one(db, actor, rows[i].id, json_id(case_row, "id"), "resume", from, "in_force",
-                        "in_force", "", from, reason, err);
+                        "in_force", NULL, from, reason, err);
         mz_free(since);
     }
     mz_free(rows);
@@ -685,7 +686,7 @@ int mz_enrollment_expire_tapers(mz_db *db, const mz_actor *actor, const char *mo
             break;
         }
         mz_month_format(m + 1, from);
-        rc = change_one(db, actor, rows[i].id, 0, "stop", NULL, NULL, "stopped", "", from,
+        rc = change_one(db, actor, rows[i].id, 0, "stop", NULL, NULL, "stopped", NULL, from,
                         "渐退期满", err);
     }
     mz_free(rows);
