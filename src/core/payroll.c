@@ -419,12 +419,12 @@ static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *ad
 #define LINE_COLUMNS "e.program, e.payee_name, h.bank_name, h.bank_account, e.region_code, "
 #define PERIOD_OR_ROW(col) "CASE WHEN p.id IS NULL THEN e." col " ELSE p." col " END"
 #define PERIOD_STATUS "CASE WHEN p.id IS NULL THEN e.status ELSE p.status END"
-#define PERIOD_BASIS                                                                                                   \
-    "CASE WHEN " PERIOD_STATUS                                                                                         \
-    " = 'taper' THEN NULL ELSE " PERIOD_OR_ROW("basis_category") " END, " PERIOD_OR_ROW("basis_"                       \
-                                                                                        "counted_"                     \
-                                                                                        "members") ", " PERIOD_OR_ROW( \
-        "basis_per_capita_income_fen") ", " PERIOD_OR_ROW("basis_care_level") " "
+#define PERIOD_BASIS                                                                               \
+    "CASE WHEN " PERIOD_STATUS " = 'taper' THEN NULL WHEN p.id IS NULL THEN e.basis_category "     \
+    "ELSE p.basis_category END, CASE WHEN p.id IS NULL THEN e.basis_counted_members ELSE "         \
+    "p.basis_counted_members END, CASE WHEN p.id IS NULL THEN e.basis_per_capita_income_fen "      \
+    "ELSE p.basis_per_capita_income_fen END, CASE WHEN p.id IS NULL THEN e.basis_care_level "      \
+    "ELSE p.basis_care_level END "
 #define LINE_FROM "FROM enrollments e LEFT JOIN households h ON h.id = e.household_id "
 /* The period in force in month (an SQL expression): the greatest from_month not after it. */
 #define PERIOD_JOIN(month)                                                                         \
