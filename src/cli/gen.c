@@ -192,6 +192,7 @@ typedef struct gen {
     uint64_t age_cumul[MAX_AGE + 2];
     int asof_y, asof_m, asof_d;
     int first_birth; /* day number of the earliest possible birth */
+    char since[11];  /* incomes and assets hold from this day: a year before as_of */
     uint16_t *seq;   /* per (county prefix, birth day, sex): numbers used */
     int seq_days;
     FILE *f_households, *f_persons, *f_incomes, *f_assets, *f_enrollments;
@@ -513,7 +514,7 @@ static void income(gen *g, const household *h, const member *m, const char *type
     if (fen <= 0)
         return;
     yuan(fen, y);
-    fprintf(g->f_incomes, "%s,%s,%s,%s\n", h->no, m->id, type, y);
+    fprintf(g->f_incomes, "%s,%s,%s,%s,%s\n", h->no, m->id, type, y, g->since);
     g->c.incomes++;
 }
 
@@ -521,7 +522,7 @@ static void asset(gen *g, const household *h, const char *type, int64_t fen, int
 {
     char y[32];
     yuan(fen, y);
-    fprintf(g->f_assets, "%s,%s,%s,%d\n", h->no, type, y, exempt);
+    fprintf(g->f_assets, "%s,%s,%s,%d,%s\n", h->no, type, y, exempt, g->since);
     g->c.assets++;
 }
 
@@ -720,10 +721,10 @@ static void write_household(gen *g, household *h)
     for (int i = 0; i < h->n; i++) {
         const member *m = &h->m[i];
         char grade[2] = {m->disability ? (char)('0' + m->grade) : '\0', '\0'};
-        fprintf(g->f_persons, "%s,%s,%s,%.4s-%.2s-%.2s,%s,%s,%s,%s,%s,%d,%d,%d\n", m->id, m->name,
-                m->male ? "M" : "F", m->id + 6, m->id + 10, m->id + 12, h->no, m->relation,
-                m->disability ? m->disability : "", grade, m->labour, m->illness,
-                m->self_care_unable, m->in_school);
+        fprintf(g->f_persons, "%s,%s,%s,%.4s-%.2s-%.2s,%s,%s,%.4s-%.2s-%.2s,%s,%s,%s,%d,%d,%d\n",
+                m->id, m->name, m->male ? "M" : "F", m->id + 6, m->id + 10, m->id + 12, h->no,
+                m->relation, m->id + 6, m->id + 10, m->id + 12, m->disability ? m->disability : "",
+                grade, m->labour, m->illness, m->self_care_unable, m->in_school);
         if (m->age >= 80)
             g->c.aged80++;
         if (m->age >= 60)
@@ -808,18 +809,26 @@ int mz_gen_city(const mz_gen_options *o, mz_gen_counts *counts, mz_error *err)
     if (load_regions(&g, err) < 0)
         goto done;
     build_age_table(&g);
+    {
+        int since;
+        if (mz_date_from_ymd(g.asof_y - 1, g.asof_m, g.asof_d, &since) < 0)
+            mz_date_from_ymd(g.asof_y - 1, g.asof_m, 28, &since);
+        mz_date_format(since, g.since);
+    }
     mz_date_from_ymd(g.asof_y - MAX_AGE - 2, 1, 1, &g.first_birth);
     g.seq_days = o->as_of - g.first_birth + 400;
     g.seq = mz_calloc((size_t)g.seq_days * N(county_shares) * 2, sizeof *g.seq);
     if (!(g.f_households = open_out(o->out_dir, "households.csv",
                                     "户编号,行政区划代码,城乡,住址,开户银行,银行账号\n", err)) ||
-        !(g.f_persons = open_out(o->out_dir, "persons.csv",
-                                 "身份证号,姓名,性别,出生日期,户编号,与户主关系,残疾类别,残疾等级,"
-                                 "劳动能力,患重病,不能自理项数,在校\n",
-                                 err)) ||
-        !(g.f_incomes =
-              open_out(o->out_dir, "incomes.csv", "户编号,身份证号,收入类型,月收入\n", err)) ||
-        !(g.f_assets = open_out(o->out_dir, "assets.csv", "户编号,资产类型,价值,豁免\n", err)) ||
+        !(g.f_persons =
+              open_out(o->out_dir, "persons.csv",
+                       "身份证号,姓名,性别,出生日期,户编号,与户主关系,入户日期,残疾类别,残疾等级,"
+                       "劳动能力,患重病,不能自理项数,在校\n",
+                       err)) ||
+        !(g.f_incomes = open_out(o->out_dir, "incomes.csv",
+                                 "户编号,身份证号,收入类型,月收入,起始日期\n", err)) ||
+        !(g.f_assets =
+              open_out(o->out_dir, "assets.csv", "户编号,资产类型,价值,豁免,起始日期\n", err)) ||
         !(g.f_enrollments = open_out(o->out_dir, "enrollments.csv",
                                      "户编号,身份证号,项目,类别,计算人数,人均收入,护理等级,"
                                      "月金额,起始月份\n",

@@ -214,14 +214,15 @@ static void test_city(void **state)
     int np = 0, aged80 = 0;
     line = strtok_r(text, "\n", &save);
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-        char *f[12];
+        char *f[13];
         struct mz_idnum id;
         char born[11];
-        assert_int_equal(split(line, f, 12), 12);
+        assert_int_equal(split(line, f, 13), 13);
         assert_int_equal(mz_idnum_check(f[0], &id), MZ_IDNUM_OK);
         assert_int_equal(id.gender, f[2][0]);
         snprintf(born, sizeof born, "%04d-%02d-%02d", id.birth_year, id.birth_month, id.birth_day);
         assert_string_equal(born, f[3]);
+        assert_string_equal(born, f[6]); /* in the household since birth */
         int age = mz_idnum_age_on(&id, 2026, 1, 1);
         assert_true(age >= 0 && age <= 100);
         if (age >= 80)
@@ -248,9 +249,10 @@ static void test_city(void **state)
     char *inc = slurp(dir, "incomes.csv", &len);
     line = strtok_r(inc, "\n", &save);
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-        char *f[4];
+        char *f[5];
         int64_t fen;
-        assert_int_equal(split(line, f, 4), 4);
+        assert_int_equal(split(line, f, 5), 5);
+        assert_string_equal(f[4], "2025-01-01");
         assert_int_equal(mz_money_parse(f[3], &fen), 0);
         assert_true(fen > 0);
         if (!exempt(f[2]))
