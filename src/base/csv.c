@@ -19,7 +19,8 @@ struct reader {
     void *ctx;
     mz_error *err;
     int failed;
-    int64_t rownum; /* records seen, empty ones included */
+    int64_t rownum; /* records seen, empty lines included */
+    int last_term;  /* the character that ended the previous record */
     char **cells;
     int ncells, cap;
     unsigned char *numeric;
@@ -63,7 +64,11 @@ static void clear_cells(struct reader *r)
 static void on_record(int c, void *data)
 {
     struct reader *r = data;
-    (void)c;
+    /* With CSV_REPALL_NL an empty line is a record without fields; the LF of a CRLF is not. */
+    int crlf_tail = r->ncells == 0 && c == '\n' && r->last_term == '\r';
+    r->last_term = c;
+    if (crlf_tail)
+        return;
     r->rownum++;
     if (r->failed) {
         clear_cells(r);
@@ -144,7 +149,7 @@ int mz_csv_read(const char *data, size_t len, const mz_table_limits *lim, mz_tab
     struct csv_parser p;
     struct reader r = {.lim = lim, .row = row, .ctx = ctx, .err = err};
     int rc = 0;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
         mz_buf_cleanup(&conv);
         return mz_error_internal(err, "csv_init");
     }
