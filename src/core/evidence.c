@@ -817,15 +817,16 @@ int mz_ev_batches_list(mz_db *db, const mz_actor *actor, const char *source, int
     if (source && *source && mz_ev_source_find(source) == NULL)
         return mz_error_set(err, 400, "invalid_parameter", "source", "数据来源 source 无效");
     const char *src = source && *source ? source : NULL;
-    if (mz_db_query_int64(db, &total,
-                          "SELECT COUNT(*) FROM evidence_batches WHERE (? IS NULL OR source = ?)",
-                          "tt", src, src) < 0)
+    if (mz_db_query_int64(
+            db, &total,
+            "SELECT COUNT(*) FROM evidence_batches WHERE (CAST(? AS TEXT) IS NULL OR source = ?)",
+            "tt", src, src) < 0)
         return mz_error_internal(err, mz_db_errmsg(db));
-    mz_stmt *st =
-        mz_db_prepare_bind(db,
-                           "SELECT " BATCH_COLS " FROM evidence_batches WHERE (? IS NULL "
-                           "OR source = ?) ORDER BY id DESC LIMIT ? OFFSET ?",
-                           "ttii", src, src, (int64_t)page_size, (int64_t)(page - 1) * page_size);
+    mz_stmt *st = mz_db_prepare_bind(
+        db,
+        "SELECT " BATCH_COLS " FROM evidence_batches WHERE (CAST(? AS TEXT) IS NULL "
+        "OR source = ?) ORDER BY id DESC LIMIT ? OFFSET ?",
+        "ttii", src, src, (int64_t)page_size, (int64_t)(page - 1) * page_size);
     json_t *items = json_array();
     int rc;
     while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
