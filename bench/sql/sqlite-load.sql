@@ -6,6 +6,8 @@
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA foreign_keys = OFF;
+-- the same page cache minzheng's importer uses (core/registry_import.c)
+PRAGMA cache_size = -262144;
 BEGIN;
 CREATE TABLE s_households (no TEXT, region TEXT, kind TEXT, address TEXT, bank TEXT, account TEXT);
 CREATE TABLE s_persons (id_number TEXT, name TEXT, gender TEXT, birth TEXT, no TEXT, relation TEXT,
