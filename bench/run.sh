@@ -206,7 +206,7 @@ EOF
     MZ_RPS=$RPS MZ_P50=$P50 MZ_P99=$P99
     wrk_run "http://127.0.0.1:$NGINX_PORT" "$WORK/static.paths"
     MEM=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
-    result "4 API $kind ($((size / 1024)) KiB)" \
+    result "4 API $kind (${size} B)" \
       "${MZ_RPS} req/s p50 ${MZ_P50} p99 ${MZ_P99} ${MEM}KiB" \
       "nginx ${RPS} req/s p50 ${P50} p99 ${P99}" "$(ratio "$MZ_RPS" "$RPS") of nginx"
   done
