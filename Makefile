@@ -34,8 +34,10 @@ run: build
 test:
 	@scripts/test.sh
 
+# The benchmark suite (bench/README.md); never part of `make test`.  PERSONS=N to resize.
 bench: build
-	@echo "The benchmark suite (bench/) arrives with issue 5; nothing to run yet."
+	@scripts/deps.sh --bench
+	@bench/run.sh --persons $${PERSONS:-500000}
 
 fmt:
 	clang-format -i $(C_SOURCES)

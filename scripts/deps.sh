@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what minzheng needs and is missing: Debian packages (C libraries,
 # PostgreSQL, Chromium, fonts) and the npm packages of the web UI and the test
-# tools.  Safe to run again: it only installs what is absent.
+# tools.  Safe to run again: it only installs what is absent.  With --bench it
+# adds what the benchmark suite (bench/run.sh) drives: wrk, nginx, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,12 +13,17 @@ APT_PACKAGES=(
   fonts-noto-cjk libinih-dev libicu-dev libcmocka-dev
   postgresql chromium nodejs npm curl ca-certificates
 )
+if [ "${1:-}" = "--bench" ]; then
+  APT_PACKAGES+=(wrk nginx-light time)
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   # nodejs from another source (e.g. NodeSource) ships npm itself
   if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
   if [ "$p" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi
+  # any nginx flavour will do for the static-file baseline
+  if [ "$p" = nginx-light ] && command -v nginx >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -26,6 +26,9 @@ typedef struct mz_app {
     const char *openapi_path; /* docs/openapi.yaml */
     const char *data_dir;
     size_t max_body; /* bytes */
+    /* Department data imports: the body limit of POST /api/v1/evidence/imports and the file
+     * limit of the import (0: max_body). */
+    size_t max_import_body;
     int max_json_depth;
     int cookie_secure; /* add Secure to the session cookie (behind TLS) */
 } mz_app;
@@ -199,6 +202,14 @@ void mz_h_payroll_export_xlsx(mz_req *, mz_res *);
 /* Enrollment lifecycle (h_enrollments.c) */
 void mz_h_enrollment_patch(mz_req *, mz_res *);
 void mz_h_reviews_schedule(mz_req *, mz_res *);
+/* Department data (部门数据) import: h_evidence.c */
+void mz_h_evidence_templates(mz_req *, mz_res *);
+void mz_h_evidence_template_get(mz_req *, mz_res *);
+void mz_h_evidence_import(mz_req *, mz_res *);
+void mz_h_evidence_imports_list(mz_req *, mz_res *);
+void mz_h_evidence_import_get(mz_req *, mz_res *);
+void mz_h_evidence_errors_csv(mz_req *, mz_res *);
+void mz_h_evidence_errors_xlsx(mz_req *, mz_res *);
 
 /* ---- the server (http.c) ---- */
 /* Serves until SIGINT/SIGTERM.  listen is "host:port".  Returns 0 or -1. */

@@ -32,6 +32,7 @@ static const char CSP[] =
 struct conn {
     mz_buf body;
     int too_large;
+    size_t limit; /* body bytes allowed for this request (body_limit) */
     struct timespec start;
 };
 
@@ -226,7 +227,7 @@ static enum MHD_Result answer(mz_app *app, struct MHD_Connection *c, struct conn
     } else if (cs->too_large) {
         mz_error err;
         mz_error_set(&err, 413, "body_too_large", NULL, "请求内容过大，不能超过%zu字节",
-                     app->max_body);
+                     cs->limit);
         mz_res_error(&res, &err);
     } else if (api) {
         mz_api_handle(&req, &res);
@@ -241,6 +242,15 @@ static enum MHD_Result answer(mz_app *app, struct MHD_Connection *c, struct conn
     return ok;
 }
 
+/* Department data imports may send files far larger than any JSON body. */
+static size_t body_limit(const mz_app *app, const char *url, const char *method)
+{
+    if (app->max_import_body > app->max_body && strcmp(method, "POST") == 0 &&
+        strcmp(url, "/api/v1/evidence/imports") == 0)
+        return app->max_import_body;
+    return app->max_body;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -253,9 +263,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         mz_buf_init(&cs->body);
         clock_gettime(CLOCK_MONOTONIC, &cs->start);
         *con_cls = cs;
+        cs->limit = body_limit(app, url, method);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         int64_t n = INT64_MAX; /* stays so when Content-Length does not parse */
-        if (cl && (mz_strtoi64(cl, 0, INT64_MAX, &n) != 0 || (uint64_t)n > app->max_body)) {
+        if (cl && (mz_strtoi64(cl, 0, INT64_MAX, &n) != 0 || (uint64_t)n > cs->limit)) {
             cs->too_large = 1;
             /*
              * A body far over the limit is refused before a byte of it is
@@ -263,13 +274,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
              * is read and dropped first, so that the client, still sending,
              * does not lose the 413 to a reset connection.
              */
-            if ((uint64_t)n / 8 > app->max_body)
+            if ((uint64_t)n / 8 > cs->limit)
                 return answer(app, c, cs, url, method);
         }
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!cs->too_large && cs->body.len + *upload_size > app->max_body) {
+        if (!cs->too_large && cs->body.len + *upload_size > cs->limit) {
             cs->too_large = 1;
             mz_buf_cleanup(&cs->body);
         }

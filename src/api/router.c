@@ -108,6 +108,18 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/enrollments/{id}", mz_h_enrollment_patch, "assist:enrollment:classify",
      R_WRITE},
     {"POST", "/api/v1/reviews/schedule", mz_h_reviews_schedule, "assist:review:schedule", R_WRITE},
+    /* Department data (部门数据) import.  The import's body is the file (http.c allows it
+     * max_import_bytes); the error reports are audited downloads with their own transaction. */
+    {"GET", "/api/v1/evidence/templates", mz_h_evidence_templates, "evidence:import:read", 0},
+    {"GET", "/api/v1/evidence/templates/{file}", mz_h_evidence_template_get,
+     "evidence:import:read", 0},
+    {"POST", "/api/v1/evidence/imports", mz_h_evidence_import, "evidence:import:create", R_WRITE},
+    {"GET", "/api/v1/evidence/imports", mz_h_evidence_imports_list, "evidence:import:read", 0},
+    {"GET", "/api/v1/evidence/imports/{id}", mz_h_evidence_import_get, "evidence:import:read", 0},
+    {"GET", "/api/v1/evidence/imports/{id}/errors.csv", mz_h_evidence_errors_csv,
+     "evidence:import:read", R_OWN_TX},
+    {"GET", "/api/v1/evidence/imports/{id}/errors.xlsx", mz_h_evidence_errors_xlsx,
+     "evidence:import:read", R_OWN_TX},
 };
 
 /* Matches path against pattern, collecting {x} parts into req->params. */

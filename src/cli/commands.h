@@ -13,8 +13,12 @@ int mz_cmd_user(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, 
 int mz_cmd_demo(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 /* payroll run|approve|export (cli/payroll_cmd.c) */
 int mz_cmd_payroll(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
+/* registry import DIR (cli/registry_cmd.c): households and persons in bulk, all or nothing */
+int mz_cmd_registry(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 /* review schedule (cli/review_cmd.c): the 低保复核 cases due today */
 int mz_cmd_review(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
+/* import (cli/import_cmd.c): department data (部门数据) files, templates, the source list */
+int mz_cmd_import(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 
 /*
  * Loads the 社会救助 demo data of 幸福街道 (src/cli/demo_assist.c) as the demo

@@ -37,6 +37,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
         if (mz_strtoi64(value, 1024, 1 << 30, &n) != 0)
             return 0;
         c->max_body = (long)n;
+    } else if (IS("server", "max_import_bytes")) { /* department data imports */
+        if (mz_strtoi64(value, 1024, 1L << 31, &n) != 0)
+            return 0;
+        c->max_import_body = (long)n;
     } else if (IS("server", "max_json_depth"))
         return set_int(&c->max_json_depth, value, 2, 256);
     else if (IS("server", "cookie_secure"))
@@ -78,6 +82,7 @@ int mz_config_load(mz_config *c, const char *path)
     snprintf(c->openapi, sizeof c->openapi, "docs/openapi.yaml");
     c->threads = 8;
     c->max_body = 1 << 20;
+    c->max_import_body = 50L << 20;
     c->max_json_depth = 32;
     mz_security_defaults(&c->security);
 

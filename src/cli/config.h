@@ -18,6 +18,7 @@ typedef struct mz_config {
     char openapi[1024];
     int threads;
     long max_body;
+    long max_import_body; /* department data imports: POST /api/v1/evidence/imports */
     int max_json_depth;
     int cookie_secure;
     mz_security security;

