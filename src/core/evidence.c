@@ -119,6 +119,37 @@ static int parse_month(const char *s, int numeric, int *month)
     return 0;
 }
 
+/*
+ * An amount stored as a number in a workbook is a binary double, which Excel
+ * writes with up to 17 significant digits: a SUM of 0.10 and 0.20 arrives as
+ * "0.30000000000000004", 58230.4 - 0.01 as "58230.389999999999".  Such text is
+ * read as the two-decimal amount it is within a millionth of, exactly, by
+ * digits: the first two decimals, then one unit more when the rest begins
+ * with 9999 and the same when it begins with 0000; anything else is refused.
+ */
+static int numeric_amount(const char *v, int64_t *out)
+{
+    const char *dot = strchr(v, '.');
+    char head[64];
+    if (dot == NULL || strlen(dot + 1) <= 2 || (size_t)(dot - v) + 3 >= sizeof head ||
+        strspn(dot + 1, "0123456789") != strlen(dot + 1))
+        return mz_money_parse(v, out);
+    const char *rest = dot + 3;
+    int up = strncmp(rest, "9999", 4) == 0;
+    if (!up && strncmp(rest, "0000", 4) != 0)
+        return MZ_MONEY_EFORMAT;
+    memcpy(head, v, (size_t)(rest - v));
+    head[rest - v] = '\0';
+    int64_t x;
+    int rc = mz_money_parse(head, &x);
+    if (rc != 0)
+        return rc;
+    if (up)
+        x += v[0] == '-' ? -1 : 1;
+    *out = x;
+    return 0;
+}
+
 int mz_ev_cell(const mz_ev_column *col, const char *cell, int numeric, char *out, size_t outlen,
                const char **code, char *msg, size_t msglen)
 {
@@ -185,7 +216,7 @@ int mz_ev_cell(const mz_ev_column *col, const char *cell, int numeric, char *out
     case MZ_EV_MONEY:
     case MZ_EV_DECIMAL2: {
         int64_t x;
-        int rc = mz_money_parse(v, &x);
+        int rc = numeric ? numeric_amount(v, &x) : mz_money_parse(v, &x);
         if (rc == MZ_MONEY_EFORMAT)
             return fail(code, msg, msglen, "invalid_amount",
                         col->type == MZ_EV_MONEY
