@@ -803,9 +803,7 @@ int mz_ev_import_file(mz_db *db, const mz_actor *actor, const mz_ev_import *o, c
     if (load_batch(db, m.batch_id, out, err) < 0)
         goto done;
     after = json_deep_copy(*out);
-    char idtext[24];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)m.batch_id);
-    if (mz_audit_append(db, actor, "evidence.import", "evidence_batch", idtext,
+    if (mz_audit_append(db, actor, "evidence.import", "evidence_batch", m.batch_text,
                         actor->region_code[0] ? actor->region_code : NULL, NULL, after, err) < 0) {
         json_decref(*out);
         *out = NULL;
@@ -813,13 +811,13 @@ int mz_ev_import_file(mz_db *db, const mz_actor *actor, const mz_ev_import *o, c
     }
     rc = 0;
 done:
+    mz_bulk_cancel(m.bulk);
     if (cache_before != 0) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %lld", (long long)cache_before);
         mz_db_exec(db, pragma);
     }
     json_decref(after);
-    mz_bulk_cancel(m.bulk);
     mz_free(m.errors);
     return rc;
 }
