@@ -158,6 +158,9 @@ PG_DIR="$WORK/pg"
 if PG_URL=$(scripts/pg-cluster.sh start "$PG_DIR"); then
   (cd build && MZ_TEST_PG_URL="$PG_URL" ctest --output-on-failure -R test_store) >"$WORK/unit-pg.log" 2>&1
   rc=$?; tail -n 5 "$WORK/unit-pg.log"; count_ctest "$WORK/unit-pg.log"; record unit-pg $rc
+  # Department data import: the bulk insert (COPY) and the import on PostgreSQL.
+  (cd build && MZ_TEST_PG_URL="$PG_URL" ctest --output-on-failure -R 'test_bulk|test_evidence') >"$WORK/unit-pg-evidence.log" 2>&1
+  rc=$?; tail -n 5 "$WORK/unit-pg-evidence.log"; count_ctest "$WORK/unit-pg-evidence.log"; record unit-pg-evidence $rc
   api_suite postgresql "$ROOT/build/minzheng" "$PG_URL"
 else
   FAILED=$((FAILED + 1)); FAILED_STEPS+=("postgresql cluster"); PG_DIR=

@@ -370,7 +370,7 @@ int mz_xlsx_read(const char *data, size_t len, const mz_table_limits *lim, mz_ta
     zip_error_init(&ze);
     zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
     if (src != NULL) {
-        p.zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+        p.zip = zip_open_from_source(src, ZIP_RDONLY, &ze);
         if (p.zip == NULL)
             zip_source_free(src);
     }

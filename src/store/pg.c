@@ -414,6 +414,46 @@ static void pg_finalize(mz_stmt *base)
     mz_free(st);
 }
 
+/* COPY ... FROM STDIN: the statement answers COPY_IN, then data, then the end. */
+static int pg_copy_begin(mz_db *db, const char *sql)
+{
+    /* A COPY lasts as long as the client sends rows: no statement timeout for it. */
+    int rc = pg_exec(db, "SET LOCAL statement_timeout = 0");
+    if (rc < 0)
+        return rc;
+    PGresult *res = PQexec(conn_of(db), sql);
+    if (PQresultStatus(res) != PGRES_COPY_IN)
+        rc = result_error(db, res);
+    PQclear(res);
+    return rc;
+}
+
+static int pg_copy_data(mz_db *db, const char *data, size_t len)
+{
+    if (len > INT32_MAX || PQputCopyData(conn_of(db), data, (int)len) != 1) {
+        copy_oneline(db->errmsg, sizeof(db->errmsg), PQerrorMessage(conn_of(db)));
+        return MZ_DB_ERROR;
+    }
+    return MZ_DB_OK;
+}
+
+static int pg_copy_end(mz_db *db, const char *message)
+{
+    PGresult *res;
+    int rc = MZ_DB_OK;
+
+    if (PQputCopyEnd(conn_of(db), message) != 1) {
+        copy_oneline(db->errmsg, sizeof(db->errmsg), PQerrorMessage(conn_of(db)));
+        rc = MZ_DB_ERROR;
+    }
+    while ((res = PQgetResult(conn_of(db))) != NULL) {
+        if (rc == MZ_DB_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+            rc = result_error(db, res);
+        PQclear(res);
+    }
+    return message != NULL && rc == MZ_DB_OK ? MZ_DB_ERROR : rc;
+}
+
 static const struct mz_db_ops pg_ops = {
     .kind = MZ_DB_PG,
     .name = "postgresql",
@@ -434,6 +474,9 @@ static const struct mz_db_ops pg_ops = {
     .int64 = pg_column_int64,
     .changes = pg_changes,
     .finalize = pg_finalize,
+    .copy_begin = pg_copy_begin,
+    .copy_data = pg_copy_data,
+    .copy_end = pg_copy_end,
 };
 
 mz_db *mz_pg_open(const char *url, char *err, size_t errlen)

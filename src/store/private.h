@@ -32,6 +32,15 @@ struct mz_db_ops {
     int64_t (*int64)(const mz_stmt *st, int col);
     int64_t (*changes)(const mz_stmt *st);
     void (*finalize)(mz_stmt *st);
+    /*
+     * Bulk insert by the engine's own protocol (PostgreSQL COPY); NULL when
+     * store.c should use a prepared INSERT per row (SQLite).  copy_begin runs
+     * the COPY statement, copy_data sends bytes of text-format rows, copy_end
+     * finishes (message NULL) or fails (message given) the COPY.
+     */
+    int (*copy_begin)(mz_db *db, const char *sql);
+    int (*copy_data)(mz_db *db, const char *data, size_t len);
+    int (*copy_end)(mz_db *db, const char *message);
 };
 
 struct mz_db {

@@ -341,3 +341,205 @@ int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, .
     mz_stmt_finalize(st);
     return rc;
 }
+
+/* ---- bulk insert ---- */
+
+#define BULK_CHUNK 65536
+/* SQLite: rows per INSERT; one statement of many rows costs far less than many of one. */
+#define BULK_ROWS 64
+
+struct mz_bulk {
+    mz_db *db;
+    int ncolumns;
+    /* SQLite: "INSERT INTO t (...) VALUES", the prepared BULK_ROWS-row INSERT, buffered values */
+    char *insert_head;
+    mz_stmt *insert;
+    char **pending;
+    int npending; /* rows buffered */
+    mz_buf buf;   /* PostgreSQL: text-format rows not yet sent */
+    int failed;
+};
+
+/* The INSERT of rows rows of b's columns. */
+static mz_stmt *bulk_prepare(mz_bulk *b, int rows)
+{
+    mz_buf sql;
+    mz_buf_init(&sql);
+    mz_buf_puts(&sql, b->insert_head);
+    for (int r = 0; r < rows; r++) {
+        mz_buf_puts(&sql, r ? ", (" : " (");
+        for (int i = 0; i < b->ncolumns; i++)
+            mz_buf_puts(&sql, i ? ", ?" : "?");
+        mz_buf_putc(&sql, ')');
+    }
+    mz_stmt *st = mz_db_prepare(b->db, sql.data);
+    mz_buf_cleanup(&sql);
+    return st;
+}
+
+/* Inserts the buffered rows; 0 or a negative mz_db_err. */
+static int bulk_flush(mz_bulk *b)
+{
+    int rc = MZ_DB_OK, n = b->npending * b->ncolumns;
+    if (b->npending == 0)
+        return MZ_DB_OK;
+    mz_stmt *st = b->npending == BULK_ROWS ? b->insert : bulk_prepare(b, b->npending);
+    if (st == NULL)
+        rc = MZ_DB_ERROR;
+    for (int i = 0; i < n && rc == MZ_DB_OK; i++)
+        rc = mz_stmt_bind_text(st, i + 1, b->pending[i]);
+    if (rc == MZ_DB_OK)
+        rc = mz_stmt_step(st);
+    if (st == b->insert)
+        mz_stmt_reset(st);
+    else
+        mz_stmt_finalize(st);
+    for (int i = 0; i < n; i++) {
+        mz_free(b->pending[i]);
+        b->pending[i] = NULL;
+    }
+    b->npending = 0;
+    return rc < 0 ? rc : MZ_DB_OK;
+}
+
+static void bulk_free(mz_bulk *b)
+{
+    for (int i = 0; b->pending && i < b->npending * b->ncolumns; i++)
+        mz_free(b->pending[i]);
+    mz_free(b->pending);
+    mz_stmt_finalize(b->insert);
+    mz_free(b->insert_head);
+    mz_buf_cleanup(&b->buf);
+    mz_free(b);
+}
+
+mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns, int ncolumns)
+{
+    mz_buf sql;
+    mz_bulk *b;
+
+    if (!db->ops->in_transaction(db)) {
+        mz_db_set_error(db, "bulk insert outside a transaction");
+        return NULL;
+    }
+    if (ncolumns < 1) {
+        mz_db_set_error(db, "bulk insert without columns");
+        return NULL;
+    }
+    mz_buf_init(&sql);
+    mz_buf_printf(&sql, "%s %s (", db->ops->copy_begin ? "COPY" : "INSERT INTO", table);
+    for (int i = 0; i < ncolumns; i++)
+        mz_buf_printf(&sql, "%s%s", i ? ", " : "", columns[i]);
+    mz_buf_puts(&sql, db->ops->copy_begin ? ") FROM STDIN" : ") VALUES");
+    b = mz_calloc(1, sizeof *b);
+    b->db = db;
+    b->ncolumns = ncolumns;
+    mz_buf_init(&b->buf);
+    if (db->ops->copy_begin) {
+        int rc = track(db, db->ops->copy_begin(db, sql.data));
+        mz_buf_cleanup(&sql);
+        if (rc < 0) {
+            bulk_free(b);
+            return NULL;
+        }
+        return b;
+    }
+    b->insert_head = mz_buf_steal(&sql);
+    b->pending = mz_calloc((size_t)BULK_ROWS * (size_t)ncolumns, sizeof *b->pending);
+    b->insert = bulk_prepare(b, BULK_ROWS);
+    if (b->insert == NULL) {
+        track(db, MZ_DB_ERROR);
+        bulk_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* Appends v as a field of COPY's text format: \N for NULL, backslash escapes. */
+static void copy_field(mz_buf *buf, const char *v)
+{
+    if (v == NULL) {
+        mz_buf_puts(buf, "\\N");
+        return;
+    }
+    for (; *v; v++) {
+        switch (*v) {
+        case '\\':
+            mz_buf_puts(buf, "\\\\");
+            break;
+        case '\t':
+            mz_buf_puts(buf, "\\t");
+            break;
+        case '\n':
+            mz_buf_puts(buf, "\\n");
+            break;
+        case '\r':
+            mz_buf_puts(buf, "\\r");
+            break;
+        default:
+            mz_buf_putc(buf, *v);
+        }
+    }
+}
+
+int mz_bulk_row(mz_bulk *b, const char *const *values)
+{
+    mz_db *db = b->db;
+    int rc = MZ_DB_OK;
+
+    if (b->failed)
+        return MZ_DB_ERROR;
+    if (b->insert) {
+        char **row = b->pending + (size_t)b->npending * (size_t)b->ncolumns;
+        for (int i = 0; i < b->ncolumns; i++)
+            row[i] = mz_strdup(values[i]);
+        if (++b->npending == BULK_ROWS)
+            rc = bulk_flush(b);
+    } else {
+        for (int i = 0; i < b->ncolumns; i++) {
+            if (i)
+                mz_buf_putc(&b->buf, '\t');
+            copy_field(&b->buf, values[i]);
+        }
+        mz_buf_putc(&b->buf, '\n');
+        if (b->buf.len >= BULK_CHUNK) {
+            rc = db->ops->copy_data(db, b->buf.data, b->buf.len);
+            b->buf.len = 0;
+        }
+    }
+    if (rc < 0) {
+        b->failed = 1;
+        track(db, rc);
+    }
+    return rc < 0 ? rc : MZ_DB_OK;
+}
+
+int mz_bulk_end(mz_bulk *b)
+{
+    mz_db *db = b->db;
+    int rc = b->failed ? MZ_DB_ERROR : MZ_DB_OK;
+
+    if (b->insert) {
+        if (rc == MZ_DB_OK)
+            rc = bulk_flush(b);
+    } else {
+        if (rc == MZ_DB_OK && b->buf.len > 0)
+            rc = db->ops->copy_data(db, b->buf.data, b->buf.len);
+        int end = db->ops->copy_end(db, rc == MZ_DB_OK ? NULL : "bulk insert failed");
+        if (rc == MZ_DB_OK)
+            rc = end;
+    }
+    track(db, rc);
+    bulk_free(b);
+    return rc;
+}
+
+void mz_bulk_cancel(mz_bulk *b)
+{
+    if (b == NULL)
+        return;
+    if (b->insert == NULL)
+        b->db->ops->copy_end(b->db, "bulk insert cancelled");
+    track(b->db, MZ_DB_ERROR);
+    bulk_free(b);
+}

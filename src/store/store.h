@@ -106,4 +106,27 @@ int mz_db_query_text(mz_db *db, char **out, const char *sql, const char *types, 
 /* Runs a statement that returns no rows; *changes (may be NULL) gets rows changed. */
 int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, ...);
 
+/*
+ * Bulk insert (department data import): many rows into one table at the speed
+ * of the engine's own bulk load.  SQLite: rows buffered and inserted 64 at a
+ * time by one prepared INSERT.
+ * PostgreSQL: COPY ... FROM STDIN in text format, rows buffered and sent in
+ * chunks, with the transaction's statement_timeout lifted (SET LOCAL), since a
+ * COPY lasts as long as the rows keep coming.  Must run inside a transaction.
+ * table and columns are identifiers written in code, never input.  Values are
+ * text (NULL for SQL NULL), converted by the column's type as a literal would
+ * be.  While a bulk insert is open the connection must run nothing else: end
+ * it first.  An error (here or at the end, where PostgreSQL reports
+ * constraint violations) dooms the transaction.
+ */
+typedef struct mz_bulk mz_bulk;
+/* NULL on error (see mz_db_errmsg). */
+mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns, int ncolumns);
+/* One row of ncolumns values.  0 or a negative mz_db_err; after an error, only end or cancel. */
+int mz_bulk_row(mz_bulk *b, const char *const *values);
+/* Sends what is buffered and finishes: 0 or a negative mz_db_err.  Frees b. */
+int mz_bulk_end(mz_bulk *b);
+/* Abandons the insert (PostgreSQL: the COPY fails, dooming the transaction).  Frees b; NULL is fine. */
+void mz_bulk_cancel(mz_bulk *b);
+
 #endif

@@ -14,6 +14,8 @@ export const STATIC_ROLES = [
   { code: 'finance', name: '财务人员', levels: ['city', 'county', 'township'] },
   { code: 'leader', name: '领导', levels: ['city', 'county', 'township'] },
   { code: 'auditor', name: '审计员', levels: ['city', 'county'] },
+  // Department data (部门数据): migration 011
+  { code: 'verifier', name: '核对中心', levels: ['city', 'county'] },
 ]
 
 // Role level names (roles.levels) → region level numbers (Region.level).
@@ -43,6 +45,9 @@ export const PERMISSION_TEXT = {
   'payroll:run:create': '生成每月资金发放',
   'payroll:run:approve': '审核资金发放（须非生成人）',
   'payroll:run:export': '导出银行代发文件',
+  // Department data (部门数据) import
+  'evidence:import:read': '查看部门数据模板、导入批次与错误报告',
+  'evidence:import:create': '导入部门数据文件',
 }
 
 export const AUDIT_ACTIONS = [
@@ -58,9 +63,12 @@ export const AUDIT_ACTIONS = [
   'region.import',
   'calendar.import',
   'policy.add',
+  // Department data (部门数据) import
+  'evidence.import',
+  'evidence.errors.export',
 ]
 
-export const AUDIT_OBJECT_TYPES = ['user', 'api_token', 'region', 'calendar', 'policy_param']
+export const AUDIT_OBJECT_TYPES = ['user', 'api_token', 'region', 'calendar', 'policy_param', 'evidence_batch']
 
 export function levelName(region) {
   return region?.level_name || LEVEL_NAME[region?.level] || ''

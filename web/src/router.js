@@ -98,6 +98,13 @@ const routes = [
         component: () => import('./views/PayrollView.vue'),
         meta: { title: '资金发放', perm: 'payroll:run:read' },
       },
+      // Department data (部门数据) import
+      {
+        path: 'evidence',
+        name: 'evidence',
+        component: () => import('./views/EvidenceView.vue'),
+        meta: { title: '部门数据', perm: 'evidence:import:read' },
+      },
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在' } },
     ],
   },
