@@ -33,3 +33,11 @@ SELECT 'enrollments', (SELECT COUNT(*) FROM (
          from_month, status, basis_category, basis_counted_members, basis_per_capita_income_fen,
          basis_care_level FROM base.enrollments))
   + (SELECT COUNT(*) FROM base.enrollments) - (SELECT COUNT(*) FROM main.enrollments);
+SELECT 'enrollment_periods', (SELECT COUNT(*) FROM (
+  SELECT enrollment_id, from_month, status, monthly_amount_fen, basis_category,
+         basis_counted_members, basis_per_capita_income_fen, basis_care_level
+    FROM main.enrollment_periods
+  EXCEPT SELECT enrollment_id, from_month, status, monthly_amount_fen, basis_category,
+         basis_counted_members, basis_per_capita_income_fen, basis_care_level
+    FROM base.enrollment_periods))
+  + (SELECT COUNT(*) FROM base.enrollment_periods) - (SELECT COUNT(*) FROM main.enrollment_periods);

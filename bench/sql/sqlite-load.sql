@@ -68,6 +68,18 @@ SELECT e.program, CAST(substr(e.no, 2) AS INTEGER),
   JOIN s_households h ON h.rowid = CAST(substr(e.no, 2) AS INTEGER)
  WHERE e.program <> 'edge' ORDER BY e.rowid;
 
+-- Each enrollment's first period and its creation, as an approval writes them.
+INSERT INTO enrollment_periods (enrollment_id, from_month, status, monthly_amount_fen,
+                                basis_category, basis_counted_members,
+                                basis_per_capita_income_fen, basis_care_level, reason, created_at)
+SELECT id, from_month, status, monthly_amount_fen, basis_category, basis_counted_members,
+       basis_per_capita_income_fen, basis_care_level, '档案批量导入', created_at
+  FROM enrollments ORDER BY id;
+INSERT INTO enrollment_changes (enrollment_id, kind, from_month, status, amount_fen, reason,
+                                actor_name, at)
+SELECT id, 'create', from_month, status, monthly_amount_fen, '档案批量导入', 'bench', created_at
+  FROM enrollments ORDER BY id;
+
 DROP TABLE s_households;
 DROP TABLE s_persons;
 DROP TABLE s_incomes;

@@ -7,7 +7,9 @@
  *   incomes.csv, assets.csv, enrollments.csv   validated and written
  * What is kept in memory for the later files is small per row: a hash from
  * household number to its index, one from ID number to the person's index,
- * and per person its household, relation and the day joined.  After the
+ * and per person its household, relation and the day joined.  Rows go to
+ * the store's bulk insert (store.h: COPY on PostgreSQL, multi-row INSERTs on
+ * SQLite).  After the
  * first bad row nothing more is written, but every file is still read so
  * that the report lists the errors of all of them at once.
  */
@@ -33,7 +35,6 @@
 #include "core/audit.h"
 #include "core/evidence.h"
 #include "core/household.h"
-#include "store/bulk.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define CELL 512
@@ -237,8 +238,8 @@ typedef struct imp {
     int existing_persons; /* 1: the registry has persons, check each number against it */
     int partial_scope;    /* 1: the actor's region does not cover every village */
     int64_t cache_size;   /* SQLite's page cache setting before the import, 0 unchanged */
-    mz_stmt *exists;      /* SELECT 1 FROM persons WHERE id_number = ? */
     int64_t base_person, base_household;
+    int64_t last_enrollment; /* the greatest enrollment id before the import */
     /* the file being read */
     const char *file;
     const mz_ev_column *cols;
@@ -248,6 +249,12 @@ typedef struct imp {
     int64_t rows;
     int (*row)(struct imp *, int64_t, char (*)[CELL], const char *const *);
     mz_bulk *bulk;
+    const char *bulk_cols[16];
+    int bulk_ncols;
+    int64_t bulk_rows;
+    char **known; /* ID numbers in the registry before the import (when it had persons) */
+    int32_t nknown;
+    keyindex known_index;
     mz_error *err;
     int fatal;
     char now[21];
@@ -302,6 +309,70 @@ static int db_fail(imp *m)
     m->fatal = 1;
     mz_error_internal(m->err, mz_db_errmsg(m->db));
     return -1;
+}
+
+/* ---- writing ------------------------------------------------------------------- */
+
+/* Starts writing table (columns "a, b, c"); on PostgreSQL other writers wait for our commit. */
+static int begin_table(imp *m, const char *table, const char *columns, int ncols)
+{
+    if (!writing(m))
+        return 0;
+    if (mz_db_kind_of(m->db) == MZ_DB_PG) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", table);
+        if (mz_db_exec(m->db, sql) < 0)
+            return db_fail(m);
+    }
+    char *list = mz_arena_strdup(m->arena, columns), *tok;
+    m->bulk_ncols = 0;
+    while ((tok = strsep(&list, ",")) != NULL && m->bulk_ncols < ncols)
+        m->bulk_cols[m->bulk_ncols++] = tok + strspn(tok, " ");
+    m->bulk_rows = 0;
+    if ((m->bulk = mz_bulk_begin(m->db, table, m->bulk_cols, m->bulk_ncols)) == NULL)
+        return db_fail(m);
+    return 0;
+}
+
+/*
+ * Adds a row: types has a letter per column, 't' (const char *, NULL for
+ * NULL), 'i' (int64_t) or 'n' (NULL, no argument).
+ */
+static int add_row(imp *m, const char *types, ...)
+{
+    char nums[16][24];
+    const char *vals[16];
+    va_list ap;
+    va_start(ap, types);
+    for (int c = 0; c < m->bulk_ncols; c++) {
+        if (types[c] == 'i') {
+            snprintf(nums[c], sizeof nums[c], "%lld", (long long)va_arg(ap, int64_t));
+            vals[c] = nums[c];
+        } else if (types[c] == 't') {
+            vals[c] = va_arg(ap, const char *);
+        } else {
+            vals[c] = NULL;
+        }
+    }
+    va_end(ap);
+    m->bulk_rows++;
+    return mz_bulk_row(m->bulk, vals);
+}
+
+static int end_table(imp *m, int64_t *count)
+{
+    if (m->bulk == NULL)
+        return 0;
+    mz_bulk *b = m->bulk;
+    m->bulk = NULL;
+    if (!writing(m)) {
+        mz_bulk_cancel(b);
+        return 0;
+    }
+    if (mz_bulk_end(b) < 0)
+        return db_fail(m);
+    *count = m->bulk_rows;
+    return 0;
 }
 
 /* ---- reading a file -------------------------------------------------------------- */
@@ -482,18 +553,39 @@ static int code_index(const char *const *list, const char *s)
     return -1;
 }
 
-/* 1 when id is in the registry already (asked only when the registry had persons). */
+static const char *known_key(void *ctx, int32_t i)
+{
+    return ((imp *)ctx)->known[i];
+}
+
+/*
+ * The ID numbers already in the registry, read once before the persons are
+ * written (nothing else may run on the connection during a bulk insert).
+ */
+static int load_known(imp *m)
+{
+    mz_stmt *st = mz_db_prepare(m->db, "SELECT id_number FROM persons");
+    if (st == NULL)
+        return db_fail(m);
+    int32_t cap = 0;
+    int rc;
+    index_init(&m->known_index);
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        if (m->nknown == cap) {
+            cap = cap ? cap * 2 : 4096;
+            m->known = mz_realloc(m->known, (size_t)cap * sizeof *m->known);
+        }
+        m->known[m->nknown] = mz_arena_strdup(m->arena, mz_stmt_text(st, 0));
+        index_put(&m->known_index, m->known[m->nknown], m->nknown, known_key, m);
+        m->nknown++;
+    }
+    mz_stmt_finalize(st);
+    return rc < 0 ? db_fail(m) : 0;
+}
+
 static int registered(imp *m, const char *id)
 {
-    if (!m->existing_persons)
-        return 0;
-    if (m->exists == NULL &&
-        (m->exists = mz_db_prepare(m->db, "SELECT 1 FROM persons WHERE id_number = ?")) == NULL)
-        return db_fail(m);
-    mz_stmt_bind_text(m->exists, 1, id);
-    int rc = mz_stmt_step(m->exists);
-    mz_stmt_reset(m->exists);
-    return rc < 0 ? db_fail(m) : rc == MZ_DB_ROW;
+    return m->known_index.slot && index_find(&m->known_index, id, known_key, m) >= 0;
 }
 
 static int person_row(imp *m, int64_t row, char (*v)[CELL], const char *const *cells)
@@ -525,10 +617,7 @@ static int person_row(imp *m, int64_t row, char (*v)[CELL], const char *const *c
     if ((v[P_DKIND][0] == '\0') != (v[P_DGRADE][0] == '\0'))
         rowbad |= bad(m, row, "残疾等级", v[P_DGRADE], "disability_incomplete",
                       "残疾类别和残疾等级须同时填写或同时为空");
-    int known = registered(m, id.normalized);
-    if (known < 0)
-        return -1;
-    if (known)
+    if (registered(m, id.normalized))
         rowbad |= bad(m, row, "身份证号", v[P_ID], "already_registered", "此人已在档案中");
     int relation = code_index(relations, v[P_RELATION]);
     if (h >= 0 && relation == 0 && m->hh[h].head >= 0)
@@ -555,11 +644,11 @@ static int person_row(imp *m, int64_t row, char (*v)[CELL], const char *const *c
         return 0;
     char birth[11];
     mz_date_format(born, birth);
-    if (mz_bulk_add(m->bulk, "itttttttiiiiittt", m->base_person + m->np - 1, p->id_number, p->name,
-                    (char[2]){id.gender, '\0'}, birth, v[P_DKIND][0] ? v[P_DKIND] : NULL,
-                    v[P_DGRADE][0] ? v[P_DGRADE] : NULL, v[P_LABOUR], (int64_t)0,
-                    (int64_t)atoi(v[P_ILL]), (int64_t)atoi(v[P_UNABLE]), (int64_t)atoi(v[P_SCHOOL]),
-                    (int64_t)0, m->hh[h].region, m->now, m->now) < 0)
+    if (add_row(m, "itttttttiiiiittt", m->base_person + m->np - 1, p->id_number, p->name,
+                (char[2]){id.gender, '\0'}, birth, v[P_DKIND][0] ? v[P_DKIND] : NULL,
+                v[P_DGRADE][0] ? v[P_DGRADE] : NULL, v[P_LABOUR], (int64_t)0,
+                (int64_t)atoi(v[P_ILL]), (int64_t)atoi(v[P_UNABLE]), (int64_t)atoi(v[P_SCHOOL]),
+                (int64_t)0, m->hh[h].region, m->now, m->now) < 0)
         return db_fail(m);
     return 0;
 }
@@ -598,10 +687,10 @@ static int income_row(imp *m, int64_t row, char (*v)[CELL], const char *const *c
     if (h < 0 || (v[I_ID][0] && (p = member_of(m, row, v[I_ID], h)) < 0) || !writing(m))
         return 0;
     int64_t fen = strtoll(v[I_AMOUNT], NULL, 10);
-    int rc = p >= 0 ? mz_bulk_add(m->bulk, "iititt", m->base_household + h, m->base_person + p,
-                                  v[I_TYPE], fen, v[I_FROM], m->now)
-                    : mz_bulk_add(m->bulk, "intitt", m->base_household + h, v[I_TYPE], fen,
-                                  v[I_FROM], m->now);
+    int rc = p >= 0
+                 ? add_row(m, "iititt", m->base_household + h, m->base_person + p, v[I_TYPE], fen,
+                           v[I_FROM], m->now)
+                 : add_row(m, "intitt", m->base_household + h, v[I_TYPE], fen, v[I_FROM], m->now);
     return rc < 0 ? db_fail(m) : 0;
 }
 
@@ -611,9 +700,9 @@ static int asset_row(imp *m, int64_t row, char (*v)[CELL], const char *const *ce
     int32_t h = household_of(m, row, v[A_NO]);
     if (h < 0 || !writing(m))
         return 0;
-    if (mz_bulk_add(m->bulk, "itiitt", m->base_household + h, v[A_TYPE],
-                    (int64_t)strtoll(v[A_VALUE], NULL, 10), (int64_t)atoi(v[A_EXEMPT]), v[A_FROM],
-                    m->now) < 0)
+    if (add_row(m, "itiitt", m->base_household + h, v[A_TYPE],
+                (int64_t)strtoll(v[A_VALUE], NULL, 10), (int64_t)atoi(v[A_EXEMPT]), v[A_FROM],
+                m->now) < 0)
         return db_fail(m);
     return 0;
 }
@@ -643,13 +732,12 @@ static int enrollment_row(imp *m, int64_t row, char (*v)[CELL], const char *cons
     /* 特困 support is personal; other programs enroll the household, paid to the head. */
     const char *pci = v[E_PCI][0] ? v[E_PCI] : NULL, *care = v[E_CARE][0] ? v[E_CARE] : NULL;
     int64_t members = atoi(v[E_MEMBERS]);
-    int rc = tekun
-                 ? mz_bulk_add(m->bulk, "tiittitttitttt", v[E_PROGRAM], m->base_household + h,
-                               m->base_person + p, m->p[p].name, m->hh[h].region, amount, v[E_FROM],
-                               "in_force", v[E_CATEGORY], members, pci, care, m->now, m->now)
-                 : mz_bulk_add(m->bulk, "tinttitttitttt", v[E_PROGRAM], m->base_household + h,
-                               m->p[m->hh[h].head].name, m->hh[h].region, amount, v[E_FROM],
-                               "in_force", v[E_CATEGORY], members, pci, care, m->now, m->now);
+    int rc = tekun ? add_row(m, "tiittitttitttt", v[E_PROGRAM], m->base_household + h,
+                             m->base_person + p, m->p[p].name, m->hh[h].region, amount, v[E_FROM],
+                             "in_force", v[E_CATEGORY], members, pci, care, m->now, m->now)
+                   : add_row(m, "tinttitttitttt", v[E_PROGRAM], m->base_household + h,
+                             m->p[m->hh[h].head].name, m->hh[h].region, amount, v[E_FROM],
+                             "in_force", v[E_CATEGORY], members, pci, care, m->now, m->now);
     return rc < 0 ? db_fail(m) : 0;
 }
 
@@ -660,35 +748,6 @@ static int max_id(imp *m, const char *table, int64_t *out)
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", table);
     return mz_db_query_int64(m->db, out, sql, "") == MZ_DB_ROW ? 0 : db_fail(m);
-}
-
-/* Starts writing table; on PostgreSQL other writers wait for our commit. */
-static int begin_table(imp *m, const char *table, const char *columns, int ncols)
-{
-    mz_bulk_free(m->bulk);
-    m->bulk = NULL;
-    if (!writing(m))
-        return 0;
-    if (mz_db_kind_of(m->db) == MZ_DB_PG) {
-        char sql[96];
-        snprintf(sql, sizeof sql, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", table);
-        if (mz_db_exec(m->db, sql) < 0)
-            return db_fail(m);
-    }
-    m->bulk = mz_bulk_new(m->db, table, columns, ncols, 100);
-    return 0;
-}
-
-static int end_table(imp *m, int64_t *count)
-{
-    if (m->bulk == NULL)
-        return 0;
-    if (writing(m) && mz_bulk_flush(m->bulk) < 0)
-        return db_fail(m);
-    *count = mz_bulk_rows(m->bulk);
-    mz_bulk_free(m->bulk);
-    m->bulk = NULL;
-    return 0;
 }
 
 /* After explicit ids, PostgreSQL's sequence must move past them. */
@@ -716,10 +775,37 @@ static int write_households_and_members(imp *m)
         return -1;
     for (int32_t i = 0; writing(m) && i < m->nhh; i++) {
         const household *h = &m->hh[i];
-        if (mz_bulk_add(m->bulk, "itttttitt", m->base_household + i, h->region, h->kind, h->address,
-                        h->bank, h->account, m->base_person + h->head, m->now, m->now) < 0)
+        if (add_row(m, "itttttitt", m->base_household + i, h->region, h->kind, h->address, h->bank,
+                    h->account, m->base_person + h->head, m->now, m->now) < 0)
             return db_fail(m);
     }
+    return 0;
+}
+
+/*
+ * Each imported enrollment's first period (what the payroll pays from) and
+ * its creation in the history, as an approval would have written them
+ * (core/enrollment.h); the reason names the import.
+ */
+static int enrollment_history(imp *m)
+{
+    if (!writing(m) || m->r->enrollments == 0)
+        return 0;
+    if (mz_db_run(m->db, NULL,
+                  "INSERT INTO enrollment_periods (enrollment_id, from_month, status, "
+                  "monthly_amount_fen, basis_category, basis_counted_members, "
+                  "basis_per_capita_income_fen, basis_care_level, reason, created_at) "
+                  "SELECT id, from_month, status, monthly_amount_fen, basis_category, "
+                  "basis_counted_members, basis_per_capita_income_fen, basis_care_level, "
+                  "'档案批量导入', created_at FROM enrollments WHERE id > ? ORDER BY id",
+                  "i", m->last_enrollment) < 0 ||
+        mz_db_run(m->db, NULL,
+                  "INSERT INTO enrollment_changes (enrollment_id, kind, from_month, status, "
+                  "amount_fen, reason, actor_name, at) SELECT id, 'create', from_month, status, "
+                  "monthly_amount_fen, '档案批量导入', ?, created_at FROM enrollments "
+                  "WHERE id > ? ORDER BY id",
+                  "ti", m->actor->username, m->last_enrollment) < 0)
+        return db_fail(m);
     return 0;
 }
 
@@ -753,7 +839,8 @@ int mz_registry_import(mz_db *db, const mz_actor *actor, const mz_registry_impor
         mz_db_query_int64(db, &m.cache_size, "PRAGMA cache_size", "") == MZ_DB_ROW)
         mz_db_exec(db, "PRAGMA cache_size = -262144");
     if (load_villages(&m) < 0 || max_id(&m, "persons", &m.base_person) < 0 ||
-        max_id(&m, "households", &m.base_household) < 0)
+        max_id(&m, "households", &m.base_household) < 0 ||
+        max_id(&m, "enrollments", &m.last_enrollment) < 0)
         goto done;
     if (m.partial_scope) {
         mz_error_set(err, 403, "forbidden", NULL, "批量导入档案须由市级用户或命令行执行");
@@ -766,6 +853,8 @@ int mz_registry_import(mz_db *db, const mz_actor *actor, const mz_registry_impor
         goto done;
     }
     m.existing_persons = existing > 0;
+    if (m.existing_persons && load_known(&m) < 0)
+        goto done;
 
     if (read_file(&m, "households.csv", 1, household_cols, N(household_cols), household_row) < 0)
         goto done;
@@ -785,8 +874,8 @@ int mz_registry_import(mz_db *db, const mz_actor *actor, const mz_registry_impor
     for (int32_t i = 0; writing(&m) && i < m.np; i++) {
         char joined[11];
         mz_date_format(m.p[i].joined, joined);
-        if (mz_bulk_add(m.bulk, "iittt", m.base_household + m.p[i].hh, m.base_person + i,
-                        relations[m.p[i].relation], joined, m.now) < 0) {
+        if (add_row(&m, "iittt", m.base_household + m.p[i].hh, m.base_person + i,
+                    relations[m.p[i].relation], joined, m.now) < 0) {
             db_fail(&m);
             goto done;
         }
@@ -812,7 +901,7 @@ int mz_registry_import(mz_db *db, const mz_actor *actor, const mz_registry_impor
                     14) < 0 ||
         read_file(&m, "enrollments.csv", 0, enrollment_cols, N(enrollment_cols), enrollment_row) <
             0 ||
-        end_table(&m, &r->enrollments) < 0)
+        end_table(&m, &r->enrollments) < 0 || enrollment_history(&m) < 0)
         goto done;
     if (bump_sequence(&m, "persons") < 0 || bump_sequence(&m, "households") < 0)
         goto done;
@@ -839,8 +928,9 @@ done:
         snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)m.cache_size);
         mz_db_exec(db, sql);
     }
-    mz_bulk_free(m.bulk);
-    mz_stmt_finalize(m.exists);
+    mz_bulk_cancel(m.bulk);
+    mz_free(m.known_index.slot);
+    mz_free(m.known);
     mz_free(m.hh_index.slot);
     mz_free(m.p_index.slot);
     mz_free(m.hh);

@@ -4,6 +4,9 @@
  * city moving its records from an older system loads once, and what the
  * benchmark suite loads at city scale (minzheng gen writes these files).
  *
+ * An enrollment gets its first period and its creation in the history, as
+ * an approval would give it (core/enrollment.h), so that the payroll pays it.
+ *
  * Every cell is validated as department data is (core/evidence.h, mz_ev_cell:
  * ID numbers by checksum, dates, money in yuan, codes, lengths), and every
  * row against the others and the database: a household's village is a

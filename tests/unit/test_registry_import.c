@@ -106,6 +106,13 @@ static void test_synthetic_town(void **state)
     assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM audit_log WHERE action = "
                                       "'registry.import'"),
                      1);
+    /* Each enrollment has its first period and its creation, as an approval gives them. */
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM enrollments e JOIN enrollment_periods "
+                                      "p ON p.enrollment_id = e.id AND p.from_month = e.from_month "
+                                      "AND p.monthly_amount_fen = e.monthly_amount_fen JOIN "
+                                      "enrollment_changes c ON c.enrollment_id = e.id AND c.kind = "
+                                      "'create'"),
+                     c.dibao_households + c.tekun_persons);
     /* The id sequences are past the imported rows. */
     tdb_exec(t->db, "INSERT INTO persons (id_number, name, gender, birth_date, created_region, "
                     "created_at, updated_at) VALUES ('11010519491231002X', '测试', 'F', "
