@@ -211,10 +211,44 @@ static void test_basis_amount(void **state)
         "pg/" #fn, fn, setup_pg, tdb_teardown, NULL                                                \
     }
 
+/*
+ * One run's policy cache (amount.c) shares a param set between villages only
+ * when the same policy rows apply: a county's own standard reaches its
+ * villages and no others, before and after villages of other counties.
+ */
+static void test_county_standard_in_one_run(void **state)
+{
+    tdb *t = tdb_get(state);
+    mz_error err;
+    int64_t county_row = 0;
+    tdb_begin(t);
+    if (mz_policy_add(t->db, &t->cli, "dibao", "standard_monthly", "321311000000", "2026-01-01",
+                      "650.00", "宿豫区标准", &county_row, &err) != 0)
+        fail_msg("policy: %s", err.message);
+    int64_t a = enroll(t, "dibao", 1, "2026-12", "dibao", 2, 10000, NULL);
+    int64_t b = enroll(t, "dibao", 1, "2026-12", "dibao", 2, 10000, NULL);
+    int64_t c = enroll(t, "dibao", 1, "2026-12", "dibao", 2, 10000, NULL);
+    int64_t d = enroll(t, "dibao", 1, "2026-12", "dibao", 2, 10000, NULL);
+    assert_int_equal(mz_db_run(t->db, NULL,
+                               "UPDATE enrollments SET region_code = CASE id WHEN ? THEN "
+                               "'321302001002' WHEN ? THEN '321311001001' ELSE region_code END",
+                               "ii", b, c),
+                     MZ_DB_OK);
+    tdb_commit(t);
+    run(t, "2026-12", 1);
+    assert_int_equal(paid(t, a, "2026-12", "regular"), 102000); /* (610 − 100) × 2 */
+    assert_int_equal(paid(t, b, "2026-12", "regular"), 102000);
+    assert_int_equal(paid(t, c, "2026-12", "regular"), 110000); /* (650 − 100) × 2 */
+    assert_int_equal(paid(t, d, "2026-12", "regular"), 102000);
+    assert_int_equal(decided_by(t, c, "2026-12", "policy_param_id"), county_row);
+    assert_int_equal(decided_by(t, d, "2026-12", "standard_fen"), 61000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         BOTH(test_amount_follows_the_standard),
+        BOTH(test_county_standard_in_one_run),
         BOTH(test_basis_amount),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,16 +50,26 @@ int mz_assist_basis_amount(const mz_payroll_basis *b, const mz_assist_params *p,
     return 0;
 }
 
-#define CACHE_SLOTS 4096 /* power of two, well above villages × months of one run */
+#define CACHE_SLOTS 4096 /* power of two, well above the distinct keys × months of one run */
+#define MAX_PREFIXES 512 /* distinct region prefixes of the policy table kept for the key */
 
+/*
+ * Two villages get the same params on a day when the same region prefixes of
+ * the policy table apply to both (the params are resolved among exactly
+ * those: most specific, then latest), so the cache is keyed by the day and
+ * that set of prefixes — a city of 1,440 villages under a policy set for the
+ * city and a few counties loads a handful of param sets, not 1,440.
+ */
 struct slot {
-    char key[24]; /* region code (12) + day (10); "" empty */
+    char key[112]; /* day (10), then "|prefix" for each applicable prefix; "" empty */
     mz_assist_params params;
 };
 
 struct mz_assist_params_cache {
     struct slot *slots;
     int used;
+    char **prefixes; /* the policy table's distinct region prefixes; NULL until loaded */
+    int nprefixes;   /* -1: too many to key by, the key is the village itself */
 };
 
 mz_assist_params_cache *mz_assist_params_cache_new(void)
@@ -73,17 +83,69 @@ void mz_assist_params_cache_free(mz_assist_params_cache *c)
 {
     if (c == NULL)
         return;
+    for (int i = 0; i < c->nprefixes; i++)
+        mz_free(c->prefixes[i]);
+    mz_free(c->prefixes);
     mz_free(c->slots);
     mz_free(c);
 }
 
-/* The params for region on day, from the cache or loaded into it. */
+static int load_prefixes(mz_assist_params_cache *c, mz_db *db, mz_error *err)
+{
+    mz_stmt *st = mz_db_prepare(db, "SELECT DISTINCT region_prefix FROM policy_params");
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    c->prefixes = mz_calloc(MAX_PREFIXES, sizeof *c->prefixes);
+    int rc;
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        const char *p = mz_stmt_text(st, 0);
+        if (c->nprefixes == MAX_PREFIXES || strlen(p) > 12) {
+            c->nprefixes = -1;
+            break;
+        }
+        c->prefixes[c->nprefixes++] = mz_strdup(p);
+    }
+    mz_stmt_finalize(st);
+    if (rc < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (c->nprefixes < 0)
+        for (int i = 0; i < MAX_PREFIXES && c->prefixes[i]; i++) {
+            mz_free(c->prefixes[i]);
+            c->prefixes[i] = NULL;
+        }
+    return 0;
+}
+
+/* The cache key of region on day (see struct slot); 0, or -1 when it would not fit. */
+static int params_key(const mz_assist_params_cache *c, const char *region, const char *day,
+                      char key[112])
+{
+    size_t n = (size_t)snprintf(key, 112, "%.10s", day);
+    if (c->nprefixes < 0)
+        return snprintf(key + n, 112 - n, "|%.12s", region) < 0 ? -1 : 0;
+    for (int i = 0; i < c->nprefixes; i++) {
+        size_t len = strlen(c->prefixes[i]);
+        if (strncmp(region, c->prefixes[i], len) != 0)
+            continue;
+        if (n + len + 2 > 112)
+            return -1;
+        key[n++] = '|';
+        memcpy(key + n, c->prefixes[i], len + 1);
+        n += len;
+    }
+    return 0;
+}
+
+/* The params for region on day, from the cache or loaded into it; 1 when not cached. */
 static int cached_params(mz_assist_params_cache *c, mz_db *db, const char *region, const char *day,
                          const mz_assist_params **out, mz_error *err)
 {
-    char key[24];
+    char key[112];
     uint32_t h = 2166136261u;
-    snprintf(key, sizeof key, "%.12s%.10s", region, day);
+    if (c->prefixes == NULL && load_prefixes(c, db, err) < 0)
+        return -1;
+    if (params_key(c, region, day, key) < 0)
+        return 1;
     for (const char *p = key; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
     for (uint32_t i = 0; i < CACHE_SLOTS; i++) {
