@@ -238,13 +238,17 @@ int mz_assist_notice(mz_db *db, const mz_actor *actor, const mz_case_type *type,
         authority(db, actor, village, issuer, sizeof issuer) < 0)
         return mz_error_internal(err, mz_db_errmsg(db));
     day_text(day, date, sizeof date);
-    snprintf(body_from, sizeof body_from, "（事项编号：%lld，%s）",
-             (long long)json_integer_value(json_object_get(row, "id")), type->name);
+    /* The case's number, and its type when it is not the program itself (低保复核). */
+    snprintf(body_from, sizeof body_from, "（事项编号：%lld%s%s）",
+             (long long)json_integer_value(json_object_get(row, "id")),
+             strcmp(type->name, p->name) != 0 ? "，" : "",
+             strcmp(type->name, p->name) != 0 ? type->name : "");
 
     mz_pdf *pdf = mz_pdf_new(doc->title, day);
     mz_pdf_title(pdf, doc->title);
     mz_pdf_centered(pdf, number);
     mz_pdf_paragraph(pdf, to, 0);
+    mz_pdf_kv(pdf, "住址", addr);
     if (approval) {
         snprintf(text, sizeof text,
                  "你（你家庭）申请的%s%s，经调查核实、家庭经济状况核对和审核，符合条件，决定"
@@ -271,7 +275,6 @@ int mz_assist_notice(mz_db *db, const mz_actor *actor, const mz_case_type *type,
         mz_pdf_paragraph(pdf, text, 1);
         mz_pdf_paragraph(pdf, remedy, 1);
     }
-    mz_pdf_kv(pdf, "住址", addr);
     mz_pdf_space(pdf, 24);
     mz_pdf_right(pdf, issuer);
     mz_pdf_right(pdf, date);
