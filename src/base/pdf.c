@@ -155,6 +155,7 @@ void mz_pdf_table(mz_pdf *pdf, size_t ncols, const char *const *header, const do
 
 typedef struct pass {
     cairo_t *cr;
+    PangoContext *pc; /* of the document's own font map */
     cairo_surface_t *surface;
     int page;  /* 1-based, the page being drawn */
     int pages; /* total, known in the second pass; 0 in the first */
@@ -169,7 +170,7 @@ static void foot(pass *p)
         snprintf(text, sizeof text, "第 %d 页 共 %d 页", p->page, p->pages);
     else
         snprintf(text, sizeof text, "第 %d 页", p->page);
-    PangoLayout *l = pango_cairo_create_layout(p->cr);
+    PangoLayout *l = pango_layout_new(p->pc);
     PangoFontDescription *fd = pango_font_description_from_string(SANS " 9");
     pango_layout_set_font_description(l, fd);
     pango_layout_set_text(l, text, -1);
@@ -193,7 +194,7 @@ static void new_page(pass *p)
 static PangoLayout *layout(pass *p, const char *font, const char *text, double width,
                            PangoAlignment align, int indent)
 {
-    PangoLayout *l = pango_cairo_create_layout(p->cr);
+    PangoLayout *l = pango_layout_new(p->pc);
     PangoFontDescription *fd = pango_font_description_from_string(font);
     pango_layout_set_font_description(l, fd);
     pango_font_description_free(fd);
@@ -405,11 +406,22 @@ static cairo_status_t run(const mz_pdf *pdf, cairo_write_func_t write, void *clo
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     cairo_set_font_options(cr, fo);
+    /*
+     * A font map of the document's own rather than pango's per-thread default: its font
+     * caches go with it, so a long-running server thread does not keep them, and every
+     * document starts from the same state.
+     */
+    PangoFontMap *fm = pango_cairo_font_map_new();
+    PangoContext *pc = pango_font_map_create_context(fm);
+    pango_cairo_context_set_font_options(pc, fo);
+    pango_cairo_update_context(cr, pc);
     cairo_font_options_destroy(fo);
-    pass p = {.cr = cr, .surface = s, .pages = total};
+    pass p = {.cr = cr, .pc = pc, .surface = s, .pages = total};
     lay_out(pdf, &p);
     *pages = p.page;
     cairo_status_t st = cairo_status(cr);
+    g_object_unref(pc);
+    g_object_unref(fm);
     cairo_destroy(cr);
     cairo_surface_finish(s);
     if (st == CAIRO_STATUS_SUCCESS)
