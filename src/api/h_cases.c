@@ -280,7 +280,6 @@ void mz_h_case_notice_pdf(mz_req *req, mz_res *res)
 {
     mz_error err;
     int64_t id = 0, nid = 0;
-    char *number = NULL;
     mz_error_clear(&err);
     if (mz_req_param_id(req, 0, &id, &err) < 0 || notice_file_id(req, &nid, &err) < 0)
         goto fail;
@@ -288,7 +287,7 @@ void mz_h_case_notice_pdf(mz_req *req, mz_res *res)
         mz_error_internal(&err, mz_db_errmsg(req->db));
         goto fail;
     }
-    if (mz_case_notice_pdf(req->db, &req->actor, id, nid, &res->body, &number, &err) < 0) {
+    if (mz_case_notice_pdf(req->db, &req->actor, id, nid, &res->body, &err) < 0) {
         mz_db_rollback(req->db);
         goto fail;
     }
@@ -300,14 +299,12 @@ void mz_h_case_notice_pdf(mz_req *req, mz_res *res)
             mz_error_internal(&err, mz_db_errmsg(req->db));
         goto fail;
     }
-    mz_free(number);
     res->status = 200;
     res->content_type = "application/pdf";
     res->disposition =
         mz_arena_printf(req->arena, "attachment; filename=\"notice-%lld.pdf\"", (long long)nid);
     return;
 fail:
-    mz_free(number);
     mz_buf_cleanup(&res->body);
     mz_buf_init(&res->body);
     mz_res_error(res, &err);

@@ -1107,7 +1107,7 @@ int mz_case_notices(mz_db *db, const mz_case_registry *reg, const mz_actor *acto
 }
 
 int mz_case_notice_pdf(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid, mz_buf *out,
-                       char **number, mz_error *err)
+                       mz_error *err)
 {
     char like[16], idb[24];
     char *b64 = NULL, *region = NULL, *num = NULL, *sha = NULL;
@@ -1147,11 +1147,8 @@ int mz_case_notice_pdf(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid
     rc = mz_audit_append(db, actor, "case.notice_view", "case", id_text(id, idb), region, NULL,
                          view, err);
     json_decref(view);
-    if (rc == 0) {
+    if (rc == 0)
         mz_buf_append(out, bytes, n);
-        *number = num;
-        num = NULL;
-    }
 out:
     mz_free(bytes);
     mz_free(b64);

@@ -271,14 +271,13 @@ int mz_case_notices(mz_db *db, const mz_case_registry *reg, const mz_actor *acto
                     int today, json_t **out, mz_error *err);
 
 /*
- * Appends the PDF of notice nid of case id to out and sets *number (the
- * notice's number, free with mz_free).  404 outside the subtree or when the
- * notice is not the case's.  Audited 'case.notice_view' (the notice carries
+ * Appends the PDF of notice nid of case id to out.  404 outside the subtree
+ * or when the notice is not the case's.  Audited 'case.notice_view' (the notice carries
  * the applicant's name, masked ID number and the reasons); caller's
  * transaction.
  */
 int mz_case_notice_pdf(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid, mz_buf *out,
-                       char **number, mz_error *err);
+                       mz_error *err);
 
 /*
  * Records the service (送达) of notice nid: served_on YYYY-MM-DD between the

@@ -89,14 +89,13 @@ static mz_buf download(tdb *t, const mz_actor *a, int64_t id, int64_t nid, const
 {
     mz_buf b;
     mz_error err;
-    char *number = NULL, hex[65];
+    char hex[65];
     unsigned char hash[32];
     mz_buf_init(&b);
     tdb_begin(t);
-    if (mz_case_notice_pdf(t->db, a, id, nid, &b, &number, &err) != 0)
+    if (mz_case_notice_pdf(t->db, a, id, nid, &b, &err) != 0)
         fail_msg("download: %s", err.message);
     tdb_commit(t);
-    mz_free(number);
     assert_memory_equal(b.data, "%PDF-", 5);
     crypto_hash_sha256(hash, (const unsigned char *)b.data, b.len);
     sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
@@ -304,10 +303,9 @@ static void test_approval(void **state)
 
     /* Another case's notice id is not this case's. */
     mz_buf b;
-    char *number = NULL;
     mz_buf_init(&b);
     tdb_begin(t);
-    assert_int_equal(mz_case_notice_pdf(t->db, &c.town, id2, nid, &b, &number, &err), -1);
+    assert_int_equal(mz_case_notice_pdf(t->db, &c.town, id2, nid, &b, &err), -1);
     tdb_assert_err(err, 404, "not_found", "");
     mz_db_rollback(t->db);
     mz_buf_cleanup(&b);
