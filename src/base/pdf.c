@@ -19,7 +19,7 @@
 #define MARGIN_TOP 72.0
 #define MARGIN_BOTTOM 80.0 /* the page foot lives below the text */
 #define TEXT_W (PAGE_W - 2 * MARGIN_X)
-#define KEY_W 100.0
+#define KEY_W 128.0
 #define CELL_PAD 4.0
 
 #define SERIF "Noto Serif CJK SC"
@@ -171,7 +171,7 @@ static void foot(pass *p)
     else
         snprintf(text, sizeof text, "第 %d 页", p->page);
     PangoLayout *l = pango_layout_new(p->pc);
-    PangoFontDescription *fd = pango_font_description_from_string(SANS " 9");
+    PangoFontDescription *fd = pango_font_description_from_string(SANS " 10.5");
     pango_layout_set_font_description(l, fd);
     pango_layout_set_text(l, text, -1);
     pango_layout_set_width(l, (int)(TEXT_W * PANGO_SCALE));
@@ -260,8 +260,8 @@ static void kv_block(pass *p, const block *b)
 {
     char key[256];
     snprintf(key, sizeof key, "%s：", b->text);
-    PangoLayout *k = layout(p, SERIF " Bold 11", key, KEY_W, PANGO_ALIGN_LEFT, 0);
-    PangoLayout *v = layout(p, SERIF " 11", b->value, TEXT_W - KEY_W, PANGO_ALIGN_LEFT, 0);
+    PangoLayout *k = layout(p, SERIF " Bold 15", key, KEY_W, PANGO_ALIGN_LEFT, 0);
+    PangoLayout *v = layout(p, SERIF " 15", b->value, TEXT_W - KEY_W, PANGO_ALIGN_LEFT, 0);
     double h = height_of(k) > height_of(v) ? height_of(k) : height_of(v);
     if (p->y + h > PAGE_H - MARGIN_BOTTOM && !p->fresh && h <= PAGE_H - MARGIN_TOP - MARGIN_BOTTOM)
         new_page(p);
@@ -280,7 +280,7 @@ static double row_height(pass *p, const block *b, char *const *texts, int bold)
 {
     double h = 0;
     for (size_t i = 0; i < b->ncols; i++) {
-        PangoLayout *l = layout(p, bold ? SANS " Bold 9.5" : SANS " 9.5", texts[i],
+        PangoLayout *l = layout(p, bold ? SANS " Bold 12" : SANS " 12", texts[i],
                                 b->widths[i] - 2 * CELL_PAD, PANGO_ALIGN_LEFT, 0);
         double hi = height_of(l);
         g_object_unref(l);
@@ -300,7 +300,7 @@ static void draw_row(pass *p, const block *b, char *const *texts, int bold, doub
         cairo_set_source_rgb(p->cr, 0, 0, 0);
     }
     for (size_t i = 0; i < b->ncols; i++) {
-        PangoLayout *l = layout(p, bold ? SANS " Bold 9.5" : SANS " 9.5", texts[i],
+        PangoLayout *l = layout(p, bold ? SANS " Bold 12" : SANS " 12", texts[i],
                                 b->widths[i] - 2 * CELL_PAD, PANGO_ALIGN_LEFT, 0);
         cairo_move_to(p->cr, x + CELL_PAD, p->y + CELL_PAD);
         pango_cairo_show_layout(p->cr, l);
@@ -348,16 +348,16 @@ static void lay_out(const mz_pdf *pdf, pass *p)
         const block *b = &pdf->blocks[i];
         switch (b->kind) {
         case B_TITLE:
-            text_block(p, SERIF " Bold 20", b->text, PANGO_ALIGN_CENTER, 0, 12, 10);
+            text_block(p, SERIF " Bold 22", b->text, PANGO_ALIGN_CENTER, 0, 12, 10);
             break;
         case B_CENTERED:
-            text_block(p, SERIF " 10.5", b->text, PANGO_ALIGN_CENTER, 0, 0, 14);
+            text_block(p, SERIF " 14", b->text, PANGO_ALIGN_CENTER, 0, 0, 14);
             break;
         case B_PARAGRAPH:
-            text_block(p, SERIF " 12", b->text, PANGO_ALIGN_LEFT, b->indent, 6, 0);
+            text_block(p, SERIF " 16", b->text, PANGO_ALIGN_LEFT, b->indent, 6, 0);
             break;
         case B_RIGHT:
-            text_block(p, SERIF " 12", b->text, PANGO_ALIGN_RIGHT, 0, 4, 0);
+            text_block(p, SERIF " 16", b->text, PANGO_ALIGN_RIGHT, 0, 4, 0);
             break;
         case B_KV:
             kv_block(p, b);
@@ -412,6 +412,7 @@ static cairo_status_t run(const mz_pdf *pdf, cairo_write_func_t write, void *clo
      * document starts from the same state.
      */
     PangoFontMap *fm = pango_cairo_font_map_new();
+    pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(fm), 72); /* sizes are PDF points */
     PangoContext *pc = pango_font_map_create_context(fm);
     pango_cairo_context_set_font_options(pc, fo);
     pango_cairo_update_context(cr, pc);

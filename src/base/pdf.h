@@ -6,8 +6,8 @@
  * top to bottom, starting a new page where a block no longer fits (paragraphs
  * break between lines, tables between rows with the header repeated), and
  * writes "第 n 页 共 m 页" at the foot of every page.  Fonts: Noto Serif CJK
- * SC for the text, Noto Sans CJK SC for tables and the page foot
- * (Debian fonts-noto-cjk).
+ * SC for the text (16 pt, 三号; the title 22 pt, 二号), Noto Sans CJK SC
+ * for tables (12 pt) and the page foot (Debian fonts-noto-cjk).
  *
  * Deterministic: the PDF's creation and modification dates are the
  * document's own date (mz_pdf_new), never the clock, so the same document

@@ -65,12 +65,13 @@ static int64_t to_review(tdb *t, cast *c, const char *on, const char *submit_on)
     tcase_act_ok(t, &c->town, id, "accept", NULL, on);
     tcase_attach(t, &c->town, id, "visit_record");
     tcase_act_ok(t, &c->town, id, "investigate", "{\"investigators\":[\"李四\",\"王五\"]}", on);
-    tcase_act_ok(t, &c->county, id, "verify",
-                 "{\"assessment\":{\"eligible\":true,\"monthly_amount_fen\":83001,"
-                 "\"counted_members\":2,\"category_name\":\"低保\",\"explanation\":["
-                 "{\"step\":\"标准\",\"text\":\"宿迁市低保标准\",\"amount_fen\":61000},"
-                 "{\"step\":\"补差\",\"text\":\"（标准－人均收入）×人数\",\"amount_fen\":83001}]}}",
-                 on);
+    tcase_act_ok(
+        t, &c->county, id, "verify",
+        "{\"assessment\":{\"eligible\":true,\"monthly_amount_fen\":83001,\"standard_fen\":61000,"
+        "\"counted_members\":2,\"category_name\":\"低保\",\"explanation\":["
+        "{\"step\":\"标准\",\"text\":\"宿迁市低保标准\",\"amount_fen\":61000},"
+        "{\"step\":\"补差\",\"text\":\"（标准－人均收入）×人数\",\"amount_fen\":83001}]}}",
+        on);
     tcase_act_ok(t, &c->town, id, "submit", NULL, submit_on);
     return id;
 }
@@ -276,7 +277,7 @@ static void test_approval(void **state)
     assert_non_null(strstr(text, "2026年4月起按月发放"));
     assert_non_null(strstr(text, "2人"));
     assert_non_null(strstr(text, "（标准－人均收入）×人数"));
-    assert_non_null(strstr(text, "610.00元"));
+    assert_non_null(strstr(text, "610.00元/人·月"));
     assert_null(strstr(text, "六十日内")); /* an approval needs no remedy */
     mz_free(text);
 

@@ -187,25 +187,28 @@ static void approval_body(mz_pdf *pdf, const struct program *p, json_t *row)
         snprintf(text, sizeof text, "%s起按月发放", month);
         mz_pdf_kv(pdf, "起始月份", text);
     }
-    json_t *steps = json_object_get(a, "explanation");
+    /* The computation in brief: the standard, the income counted, the calculator's conclusion. */
+    json_t *standard = json_object_get(a, "standard_fen"),
+           *steps = json_object_get(a, "explanation");
+    if (json_is_integer(standard) && json_integer_value(standard) > 0) {
+        yuan_text((int64_t)json_integer_value(standard), amount, sizeof amount);
+        snprintf(text, sizeof text, "%s/人·月", amount);
+        mz_pdf_kv(pdf, "当地低保标准", text);
+    }
+    if (!one_off && json_is_integer(json_object_get(a, "counted_income_fen"))) {
+        yuan_text((int64_t)json_integer_value(json_object_get(a, "counted_income_fen")), amount,
+                  sizeof amount);
+        mz_pdf_kv(pdf, "家庭月计入收入", amount);
+    }
+    if (!one_off && json_is_integer(json_object_get(a, "per_capita_income_fen"))) {
+        yuan_text((int64_t)json_integer_value(json_object_get(a, "per_capita_income_fen")), amount,
+                  sizeof amount);
+        mz_pdf_kv(pdf, "人均月收入", amount);
+    }
     if (json_is_array(steps) && json_array_size(steps) > 0) {
-        static const char *const header[] = {"核算步骤", "说明", "金额"};
-        static const double widths[] = {2, 7, 2};
-        size_t n = json_array_size(steps);
-        const char **cells = mz_calloc(n * 3, sizeof *cells);
-        char(*money)[48] = mz_calloc(n, sizeof *money);
-        for (size_t i = 0; i < n; i++) {
-            json_t *s = json_array_get(steps, i), *af = json_object_get(s, "amount_fen");
-            cells[i * 3] = str(s, "step");
-            cells[i * 3 + 1] = str(s, "text");
-            if (json_is_integer(af))
-                yuan_text((int64_t)json_integer_value(af), money[i], sizeof money[i]);
-            cells[i * 3 + 2] = money[i];
-        }
-        mz_pdf_paragraph(pdf, "核算说明：", 0);
-        mz_pdf_table(pdf, 3, header, widths, cells, n);
-        mz_free(cells);
-        mz_free(money);
+        const char *last = str(json_array_get(steps, json_array_size(steps) - 1), "text");
+        if (last)
+            mz_pdf_kv(pdf, "核算结论", last);
     }
     mz_pdf_paragraph(pdf,
                      one_off ? "救助金通过金融机构或以现金方式一次性发放。"
