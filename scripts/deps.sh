@@ -12,6 +12,8 @@ APT_PACKAGES=(
   libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev libcairo2-dev libpango1.0-dev
   fonts-noto-cjk libinih-dev libicu-dev libcmocka-dev
   postgresql chromium nodejs npm curl ca-certificates
+  # PDF documents: the unit tests read the text back with pdftotext
+  poppler-utils
 )
 if [ "${1:-}" = "--bench" ]; then
   APT_PACKAGES+=(wrk nginx-light time)

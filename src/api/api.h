@@ -190,6 +190,11 @@ void mz_h_case_attachment_add(mz_req *, mz_res *);
 void mz_h_case_attachment_get(mz_req *, mz_res *);
 void mz_h_case_objection_add(mz_req *, mz_res *);
 void mz_h_inbox(mz_req *, mz_res *);
+/* Decision notices and whole-process time limits of cases (h_cases.c). */
+void mz_h_case_notices(mz_req *, mz_res *);
+void mz_h_case_notice_pdf(mz_req *, mz_res *);
+void mz_h_case_notice_serve(mz_req *, mz_res *);
+void mz_h_case_extension(mz_req *, mz_res *);
 void mz_h_enrollments_list(mz_req *, mz_res *);
 void mz_h_enrollment_get(mz_req *, mz_res *);
 void mz_h_payroll_runs_create(mz_req *, mz_res *);

@@ -3,6 +3,7 @@
  * types of the business systems (for now 社会救助, systems/assistance).
  * "Today" is mz_date_today(), the date in China.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -31,6 +32,20 @@ static int query_bool(const mz_req *req, const char *name, int *out, mz_error *e
     return 0;
 }
 
+/* overdue=1 (or true): only cases past a time limit; 0, false or absent: any. */
+static int query_overdue(const mz_req *req, int *out, mz_error *err)
+{
+    const char *v = mz_req_query(req, "overdue");
+    *out = 0;
+    if (v == NULL || strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
+        return 0;
+    if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) {
+        *out = 1;
+        return 0;
+    }
+    return mz_error_set(err, 400, "invalid_parameter", "overdue", "overdue 须为 1 或 0");
+}
+
 void mz_h_cases_list(mz_req *req, mz_res *res)
 {
     mz_error err;
@@ -40,7 +55,7 @@ void mz_h_cases_list(mz_req *req, mz_res *res)
     json_t *out = NULL;
     if (mz_req_paging(req, &f.page, &f.page_size, &err) < 0 ||
         query_bool(req, "relative_of_staff", &f.relative_of_staff, &err) < 0 ||
-        query_bool(req, "open", &f.open, &err) < 0)
+        query_bool(req, "open", &f.open, &err) < 0 || query_overdue(req, &f.overdue, &err) < 0)
         goto fail;
     if (f.state && strlen(f.state) > 40) {
         mz_error_set(&err, 400, "invalid_parameter", "state", "state 过长");
@@ -220,6 +235,114 @@ void mz_h_inbox(mz_req *req, mz_res *res)
     if (mz_req_paging(req, &page, &page_size, &err) < 0 ||
         mz_case_inbox(req->db, registry(), &req->actor, page, page_size, mz_date_today(), &out,
                       &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    mz_res_json(res, 200, out);
+}
+
+/* ---- decision notices and time limits ----------------------------------- */
+
+void mz_h_case_notices(mz_req *req, mz_res *res)
+{
+    mz_error err;
+    int64_t id;
+    json_t *out = NULL;
+    if (mz_req_param_id(req, 0, &id, &err) < 0 ||
+        mz_case_notices(req->db, registry(), &req->actor, id, mz_date_today(), &out, &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    mz_res_json(res, 200, out);
+}
+
+/* "{nid}.pdf": the notice id, 404 for anything else. */
+static int notice_file_id(const mz_req *req, int64_t *nid, mz_error *err)
+{
+    const char *s = req->params[1];
+    size_t n = strlen(s);
+    long long v = 0;
+    if (n < 5 || n > 22 || strcmp(s + n - 4, ".pdf") != 0)
+        return mz_error_set(err, 404, "not_found", NULL, "通知书不存在");
+    for (size_t i = 0; i < n - 4; i++) {
+        if (s[i] < '0' || s[i] > '9' || v > (INT64_MAX - 9) / 10)
+            return mz_error_set(err, 404, "not_found", NULL, "通知书不存在");
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v < 1)
+        return mz_error_set(err, 404, "not_found", NULL, "通知书不存在");
+    *nid = v;
+    return 0;
+}
+
+/* An audited download: the handler opens its own transaction. */
+void mz_h_case_notice_pdf(mz_req *req, mz_res *res)
+{
+    mz_error err;
+    int64_t id = 0, nid = 0;
+    mz_error_clear(&err);
+    if (mz_req_param_id(req, 0, &id, &err) < 0 || notice_file_id(req, &nid, &err) < 0)
+        goto fail;
+    if (mz_db_begin(req->db) < 0) {
+        mz_error_internal(&err, mz_db_errmsg(req->db));
+        goto fail;
+    }
+    if (mz_case_notice_pdf(req->db, &req->actor, id, nid, &res->body, &err) < 0) {
+        mz_db_rollback(req->db);
+        goto fail;
+    }
+    int rc = mz_db_commit(req->db);
+    if (rc < 0) {
+        if (rc == MZ_DB_BUSY)
+            mz_error_set(&err, 503, "busy", NULL, "系统繁忙，请稍后重试");
+        else
+            mz_error_internal(&err, mz_db_errmsg(req->db));
+        goto fail;
+    }
+    res->status = 200;
+    res->content_type = "application/pdf";
+    res->disposition =
+        mz_arena_printf(req->arena, "attachment; filename=\"notice-%lld.pdf\"", (long long)nid);
+    return;
+fail:
+    mz_buf_cleanup(&res->body);
+    mz_buf_init(&res->body);
+    mz_res_error(res, &err);
+}
+
+void mz_h_case_notice_serve(mz_req *req, mz_res *res)
+{
+    static const mz_field fields[] = {{"served_on", MZ_T_STRING, 1},
+                                      {"method", MZ_T_STRING, 1},
+                                      {"recipient", MZ_T_STRING_OR_NULL, 0},
+                                      {"note", MZ_T_TEXT, 0},
+                                      {NULL, 0, 0}};
+    mz_error err;
+    int64_t id, nid;
+    json_t *out = NULL;
+    if (case_visible(req, &id, &err) < 0 || mz_req_param_id(req, 1, &nid, &err) < 0 ||
+        mz_req_body(req, fields, &err) < 0 ||
+        mz_case_notice_serve(req->db, registry(), &req->actor, id, nid,
+                             mz_body_str(req, "served_on"), mz_body_str(req, "method"),
+                             mz_body_str(req, "recipient"), mz_body_str(req, "note"),
+                             mz_date_today(), &out, &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    mz_res_json(res, 200, out);
+}
+
+void mz_h_case_extension(mz_req *req, mz_res *res)
+{
+    static const mz_field fields[] = {
+        {"days", MZ_T_INT, 1}, {"reason", MZ_T_TEXT, 1}, {NULL, 0, 0}};
+    mz_error err;
+    int64_t id;
+    json_t *out = NULL;
+    if (case_visible(req, &id, &err) < 0 || mz_req_body(req, fields, &err) < 0 ||
+        mz_case_extend(req->db, registry(), &req->actor, id,
+                       (int64_t)json_integer_value(json_object_get(req->json, "days")),
+                       mz_body_str(req, "reason"), mz_date_today(), &out, &err) < 0) {
         mz_res_error(res, &err);
         return;
     }

@@ -90,6 +90,13 @@ static const struct route routes[] = {
     {"GET", "/api/v1/cases/{id}/attachments/{aid}", mz_h_case_attachment_get, "case:case:read", 0},
     {"POST", "/api/v1/cases/{id}/objections", mz_h_case_objection_add, "case:case:act", R_WRITE},
     {"GET", "/api/v1/inbox", mz_h_inbox, "case:case:read", 0},
+    /* Decision notices (the PDF download is an audited read: own transaction) and the
+     * whole-process time limit's extension. */
+    {"GET", "/api/v1/cases/{id}/notices", mz_h_case_notices, "case:case:read", 0},
+    {"GET", "/api/v1/cases/{id}/notices/{file}", mz_h_case_notice_pdf, "case:case:read", 0},
+    {"POST", "/api/v1/cases/{id}/notices/{nid}/service", mz_h_case_notice_serve, "case:case:act",
+     R_WRITE},
+    {"POST", "/api/v1/cases/{id}/extension", mz_h_case_extension, "case:case:act", R_WRITE},
     {"GET", "/api/v1/enrollments", mz_h_enrollments_list, "assist:enrollment:read", 0},
     {"GET", "/api/v1/enrollments/{id}", mz_h_enrollment_get, "assist:enrollment:read", 0},
     {"POST", "/api/v1/payroll/runs", mz_h_payroll_runs_create, "payroll:run:create",

@@ -408,6 +408,26 @@ static int act(demo *d, const mz_actor *a, int64_t id, const char *action, const
     return stamp_step(d, id, day);
 }
 
+/* Records the 送达 of the case's refusal notice (issued at the refusal) on day. */
+static int serve_notice(demo *d, int64_t id, int day)
+{
+    json_t *list = NULL, *out = NULL;
+    char on[11];
+    if (mz_case_notices(d->db, mz_assist_case_registry(), &d->town, id, d->today, &list, d->err) <
+        0)
+        return -1;
+    json_t *notice = json_array_get(json_object_get(list, "items"), 0);
+    int64_t nid = json_integer_value(json_object_get(notice, "id"));
+    json_decref(list);
+    if (nid <= 0)
+        return mz_error_internal(d->err, "demo: a refusal without its notice");
+    mz_date_format(day, on);
+    int rc = mz_case_notice_serve(d->db, mz_assist_case_registry(), &d->town, id, nid, on, "direct",
+                                  NULL, "申请人本人签收", d->today, &out, d->err);
+    json_decref(out);
+    return rc;
+}
+
 static int create(demo *d, const mz_actor *a, int hh, const char *type, int authorised,
                   int relative, const char *data_json, const char *comment, int day, int64_t *id)
 {
@@ -546,7 +566,9 @@ static int application(demo *d, int tekun, int hh, enum stage stage, int start, 
     day = workday(d, day + 2);
     if (attach(d, &d->town, id, "refusal_notice", "不予批准通知书送达回证.pdf", day) < 0)
         return -1;
-    return act(d, &d->town, id, "notify", "已书面告知申请人理由", NULL, day);
+    if (act(d, &d->town, id, "notify", "已书面告知申请人理由", NULL, day) < 0)
+        return -1;
+    return serve_notice(d, id, day);
 }
 
 /* Stages of 临时救助 applications. */
@@ -618,7 +640,9 @@ static int temporary(demo *d, int hh, enum temp_stage stage, int64_t amount_fen,
     day = workday(d, day + 2);
     if (attach(d, &d->town, id, "refusal_notice", "不予批准通知书送达回证.pdf", day) < 0)
         return -1;
-    return act(d, &d->town, id, "notify", "已书面告知申请人理由", NULL, day);
+    if (act(d, &d->town, id, "notify", "已书面告知申请人理由", NULL, day) < 0)
+        return -1;
+    return serve_notice(d, id, day);
 }
 
 /* ---- the whole load -------------------------------------------------------- */

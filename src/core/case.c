@@ -854,6 +854,578 @@ static int set_deadline(mz_db *db, json_t *row, const mz_case_state *s, int toda
     return 0;
 }
 
+/* ---- notices and the whole-process time limit --------------------------- */
+
+static const char *id_text(int64_t id, char buf[24]);
+static int check_text(const char *s, size_t max, const char *field, int required, mz_error *err);
+
+/* An int policy parameter of the case's program for its region on day; *found 0 when unset. */
+static int policy_int(mz_db *db, const mz_case_type *t, const char *param, const char *region,
+                      int day, int64_t *v, int *found, mz_error *err)
+{
+    mz_policy_value pv;
+    mz_error e;
+    char d[11];
+    mz_date_format(day, d);
+    mz_error_clear(&e);
+    *found = 0;
+    if (mz_policy_get(db, t->policy_program, param, region, d, &pv, &e) < 0) {
+        if (e.status != 404)
+            return mz_error_internal(err, e.message);
+        return 0;
+    }
+    *found = 1;
+    *v = pv.num;
+    return 0;
+}
+
+/* The clock of an accepted case: started by "accept", stopped by the decision or the closing. */
+static int clock_after_act(ctx *c, const char *action, int decided, const mz_case_state *to,
+                           mz_error *err)
+{
+    char day[11], due_s[11];
+    int64_t id = case_id(c), limit = 0, n = 0, delegated = 0;
+    int found = 0, due;
+    const char *region = row_str(c->row, "region_code");
+    mz_date_format(c->today, day);
+    if (strcmp(action, "accept") == 0) {
+        if (mz_db_query_int64(c->db, &n, "SELECT COUNT(*) FROM case_time_limits WHERE case_id = ?",
+                              "i", id) < 0)
+            return mz_error_internal(err, mz_db_errmsg(c->db));
+        if (n > 0)
+            return 0;
+        if (policy_int(c->db, c->type, "township_approval", region, c->today, &delegated, &found,
+                       err) < 0)
+            return -1;
+        found = 0;
+        if (delegated == 1 && policy_int(c->db, c->type, "process_limit_township_workdays", region,
+                                         c->today, &limit, &found, err) < 0)
+            return -1;
+        if (!found && policy_int(c->db, c->type, "process_limit_workdays", region, c->today, &limit,
+                                 &found, err) < 0)
+            return -1;
+        if (!found || limit <= 0)
+            return 0;
+        mz_calendar *cal = NULL;
+        if (load_calendar(c->db, &cal, err) < 0)
+            return -1;
+        int rc = mz_calendar_add_workdays(cal, c->today, (int)limit, &due);
+        mz_calendar_free(cal);
+        if (rc != 0)
+            return mz_error_set(err, 400, "invalid_value", NULL, "期限超出日历范围");
+        mz_date_format(due, due_s);
+        if (mz_db_run(c->db, NULL,
+                      "INSERT INTO case_time_limits (case_id, accepted_on, limit_workdays, "
+                      "due_on) VALUES (?, ?, ?, ?)",
+                      "itit", id, day, limit, due_s) < 0)
+            return mz_error_internal(err, mz_db_errmsg(c->db));
+        return 0;
+    }
+    if (!decided && !to->final)
+        return 0;
+    if (mz_db_run(c->db, NULL,
+                  "UPDATE case_time_limits SET stopped_on = ? WHERE case_id = ? AND stopped_on "
+                  "IS NULL",
+                  "ti", day, id) < 0)
+        return mz_error_internal(err, mz_db_errmsg(c->db));
+    return 0;
+}
+
+static const char *notice_kind_of(const char *outcome)
+{
+    if (outcome == NULL)
+        return NULL;
+    return strcmp(outcome, "approved") == 0     ? "approval"
+           : strcmp(outcome, "refused") == 0    ? "refusal"
+           : strcmp(outcome, "terminated") == 0 ? "termination"
+                                                : NULL;
+}
+
+/* The notice of the decision just taken, rendered by the registry's hook and stored. */
+static int issue_notice(ctx *c, const char *kind, mz_error *err)
+{
+    static const struct {
+        const char *kind, *letter;
+    } letters[] = {{"approval", "准"}, {"refusal", "否"}, {"termination", "终"}};
+    const char *region = row_str(c->row, "region_code"), *letter = "";
+    char county[7], prefix[96], number[128], like[112], at[21], day[11], due_s[11], idb[24];
+    int y, m, d, found = 0, rc = -1;
+    int64_t seq = 0, nid = 0, service_days = 0;
+    char *b64 = NULL, *due = NULL;
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    mz_case_notice_doc doc;
+
+    for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
+        if (strcmp(letters[i].kind, kind) == 0)
+            letter = letters[i].letter;
+    snprintf(county, sizeof county, "%.6s", region);
+    mz_date_to_ymd(c->today, &y, &m, &d);
+    mz_date_format(c->today, day);
+    snprintf(prefix, sizeof prefix, "%s〔%d〕%s字第", county, y, letter);
+    snprintf(like, sizeof like, "%s%%", prefix);
+    if (mz_db_query_int64(c->db, &seq, "SELECT COUNT(*) FROM case_notices WHERE number LIKE ?", "t",
+                          like) < 0)
+        return mz_error_internal(err, mz_db_errmsg(c->db));
+    snprintf(number, sizeof number, "%s%05lld号", prefix, (long long)seq + 1);
+
+    mz_buf_init(&doc.pdf);
+    doc.title[0] = '\0';
+    int made = c->reg->notice(c->db, c->actor, c->type, c->row, c->data, kind, number, c->today,
+                              &doc, err);
+    if (made <= 0) {
+        rc = made;
+        goto out;
+    }
+    if (strcmp(kind, "refusal") == 0) {
+        if (policy_int(c->db, c->type, "refusal_notice_workdays", region, c->today, &service_days,
+                       &found, err) < 0)
+            goto out;
+        if (found && service_days > 0) {
+            mz_calendar *cal = NULL;
+            int due_day;
+            if (load_calendar(c->db, &cal, err) < 0)
+                goto out;
+            int crc = mz_calendar_add_workdays(cal, c->today, (int)service_days, &due_day);
+            mz_calendar_free(cal);
+            if (crc != 0) {
+                mz_error_set(err, 400, "invalid_value", NULL, "期限超出日历范围");
+                goto out;
+            }
+            mz_date_format(due_day, due_s);
+            due = due_s;
+        }
+    }
+    size_t b64len = sodium_base64_encoded_len(doc.pdf.len, sodium_base64_VARIANT_ORIGINAL);
+    b64 = mz_malloc(b64len);
+    sodium_bin2base64(b64, b64len, (const unsigned char *)doc.pdf.data, doc.pdf.len,
+                      sodium_base64_VARIANT_ORIGINAL);
+    crypto_hash_sha256(hash, (const unsigned char *)doc.pdf.data, doc.pdf.len);
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    mz_time_iso(time(NULL), at);
+    int qrc = mz_db_query_int64(
+        c->db, &nid,
+        "INSERT INTO case_notices (case_id, kind, number, title, issued_on, service_due_on, "
+        "sha256, size, content, issued_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
+        "ittttttitit", case_id(c), kind, number, doc.title, day, due, hex, (int64_t)doc.pdf.len,
+        b64, (int64_t)c->actor->id, at);
+    if (qrc == MZ_DB_CONSTRAINT) {
+        mz_error_set(err, 409, "conflict", NULL, "通知书编号正被占用，请重试");
+        goto out;
+    }
+    if (qrc != MZ_DB_ROW) {
+        mz_error_internal(err, mz_db_errmsg(c->db));
+        goto out;
+    }
+    json_t *after =
+        json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?}", "notice_id", (json_int_t)nid, "kind", kind,
+                  "number", number, "sha256", hex, "issued_on", day, "service_due_on", due);
+    rc = mz_audit_append(c->db, c->actor, "case.notice_issue", "case", id_text(case_id(c), idb),
+                         region, NULL, after, err);
+    json_decref(after);
+out:
+    mz_free(b64);
+    mz_buf_cleanup(&doc.pdf);
+    return rc;
+}
+
+/* After a transition: the clock, and the notice of a decision. */
+static int after_act(ctx *c, const char *action, json_t *prev_outcome, const mz_case_state *to,
+                     mz_error *err)
+{
+    const char *now = row_str(c->row, "outcome"), *before = json_string_value(prev_outcome);
+    int decided = now != NULL && (before == NULL || strcmp(before, now) != 0);
+    if (clock_after_act(c, action, decided, to, err) < 0)
+        return -1;
+    const char *kind = decided ? notice_kind_of(now) : NULL;
+    if (kind == NULL || c->reg == NULL || c->reg->notice == NULL)
+        return 0;
+    return issue_notice(c, kind, err) < 0 ? -1 : 0;
+}
+
+/* The time-limit view of a case (or null) into c["time_limit"], with cal for the counting. */
+static int add_time_limit(mz_db *db, const mz_calendar *cal, json_t *c, int today, mz_error *err)
+{
+    int64_t id = (int64_t)json_integer_value(json_object_get(c, "id"));
+    mz_stmt *st = mz_db_prepare_bind(
+        db,
+        "SELECT accepted_on, limit_workdays, extension_days, extension_reason, extended_at, "
+        "due_on, stopped_on FROM case_time_limits WHERE case_id = ?",
+        "i", id);
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    int rc = mz_stmt_step(st), due = 0, stop = 0;
+    json_t *tl = json_null();
+    if (rc == MZ_DB_ROW && mz_date_parse(mz_stmt_text(st, 5), &due) == 0) {
+        const char *stopped = mz_stmt_text(st, 6);
+        int running = stopped == NULL || mz_date_parse(stopped, &stop) != 0;
+        int end = running ? today : stop;
+        int late = mz_calendar_workdays_between(cal, due, end);
+        tl = json_pack(
+            "{s:s,s:I,s:I,s:s?,s:s?,s:s,s:s?,s:b,s:o,s:b,s:i}", "accepted_on", mz_stmt_text(st, 0),
+            "limit_workdays", (json_int_t)mz_stmt_int64(st, 1), "extension_days",
+            (json_int_t)mz_stmt_int64(st, 2), "extension_reason", mz_stmt_text(st, 3),
+            "extended_at", mz_stmt_text(st, 4), "due_on", mz_stmt_text(st, 5), "stopped_on",
+            stopped, "running", running, "remaining_workdays",
+            running ? json_integer(mz_calendar_workdays_between(cal, today, due)) : json_null(),
+            "overdue", end > due, "overdue_workdays", end > due ? late : 0);
+    }
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        json_decref(tl);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    json_object_set_new(c, "time_limit", tl);
+    return 0;
+}
+
+#define NOTICE_COLUMNS                                                                             \
+    "id, kind, number, title, issued_on, service_due_on, served_on, service_method, "              \
+    "service_recipient, service_note, service_recorded_at, sha256, size "
+
+static json_t *notice_from_row(mz_stmt *st, int today)
+{
+    const char *due = mz_stmt_text(st, 5), *served = mz_stmt_text(st, 6);
+    int d, s, overdue = 0;
+    if (due && mz_date_parse(due, &d) == 0)
+        overdue = served ? (mz_date_parse(served, &s) == 0 && s > d) : today > d;
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:b,s:s,s:I}", "id",
+                     (json_int_t)mz_stmt_int64(st, 0), "kind", mz_stmt_text(st, 1), "number",
+                     mz_stmt_text(st, 2), "title", mz_stmt_text(st, 3), "issued_on",
+                     mz_stmt_text(st, 4), "service_due_on", due, "served_on", served,
+                     "service_method", mz_stmt_text(st, 7), "service_recipient",
+                     mz_stmt_text(st, 8), "service_note", mz_stmt_text(st, 9),
+                     "service_recorded_at", mz_stmt_text(st, 10), "service_overdue", overdue,
+                     "sha256", mz_stmt_text(st, 11), "size", (json_int_t)mz_stmt_int64(st, 12));
+}
+
+/* The case's notices (without bytes) into c["notices"], and c["notice_overdue"]. */
+static int add_notices(mz_db *db, json_t *c, int today, mz_error *err)
+{
+    json_t *items = json_array();
+    int any = 0;
+    mz_stmt *st = mz_db_prepare_bind(
+        db, "SELECT " NOTICE_COLUMNS "FROM case_notices WHERE case_id = ? ORDER BY id", "i",
+        (int64_t)json_integer_value(json_object_get(c, "id")));
+    int rc = MZ_DB_ERROR;
+    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        json_t *n = notice_from_row(st, today);
+        any |= json_is_true(json_object_get(n, "service_overdue")) &&
+               json_is_null(json_object_get(n, "served_on"));
+        json_array_append_new(items, n);
+    }
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        json_decref(items);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    json_object_set_new(c, "notices", items);
+    json_object_set_new(c, "notice_overdue", json_boolean(any));
+    return 0;
+}
+
+/* time_limit, notices and notice_overdue of every case of a list (notices only when keep). */
+static int add_limits_to_list(mz_db *db, json_t *items, int today, int keep, mz_error *err)
+{
+    mz_calendar *cal = NULL;
+    if (json_array_size(items) == 0)
+        return 0;
+    if (load_calendar(db, &cal, err) < 0)
+        return -1;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *c = json_array_get(items, i);
+        if (add_time_limit(db, cal, c, today, err) < 0 || add_notices(db, c, today, err) < 0) {
+            mz_calendar_free(cal);
+            return -1;
+        }
+        if (!keep)
+            json_object_del(c, "notices");
+    }
+    mz_calendar_free(cal);
+    return 0;
+}
+
+static int add_limits(mz_db *db, json_t *c, int today, mz_error *err)
+{
+    json_t *one = json_pack("[O]", c);
+    int rc = add_limits_to_list(db, one, today, 1, err);
+    json_decref(one);
+    return rc;
+}
+
+int mz_case_notices(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
+                    int today, json_t **out, mz_error *err)
+{
+    json_t *row = NULL;
+    if (load(db, reg, actor, id, today, &row, err) < 0)
+        return -1;
+    int rc = add_notices(db, row, today, err);
+    if (rc == 0)
+        *out = json_pack("{s:O,s:O}", "items", json_object_get(row, "notices"), "notice_overdue",
+                         json_object_get(row, "notice_overdue"));
+    json_decref(row);
+    return rc;
+}
+
+int mz_case_notice_pdf(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid, mz_buf *out,
+                       mz_error *err)
+{
+    char like[16], idb[24];
+    char *b64 = NULL, *region = NULL, *num = NULL, *sha = NULL;
+    unsigned char *bytes = NULL;
+    size_t n = 0;
+    int rc = -1;
+    scope_like(actor, like);
+    mz_stmt *st = mz_db_prepare_bind(
+        db,
+        "SELECT n.content, c.region_code, n.number, n.sha256, n.kind FROM case_notices n "
+        "JOIN cases c ON c.id = n.case_id WHERE n.id = ? AND n.case_id = ? AND c.region_code "
+        "LIKE ?",
+        "iit", nid, id, like);
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    int src = mz_stmt_step(st);
+    if (src == MZ_DB_ROW) {
+        b64 = mz_strdup(mz_stmt_text(st, 0));
+        region = mz_strdup(mz_stmt_text(st, 1));
+        num = mz_strdup(mz_stmt_text(st, 2));
+        sha = mz_strdup(mz_stmt_text(st, 3));
+    }
+    mz_stmt_finalize(st);
+    if (src < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (src != MZ_DB_ROW)
+        return mz_error_set(err, 404, "not_found", NULL, "通知书不存在");
+    size_t len = strlen(b64);
+    bytes = mz_malloc(len / 4 * 3 + 3);
+    if (sodium_base642bin(bytes, len / 4 * 3 + 3, b64, len, NULL, &n, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0) {
+        mz_error_internal(err, "stored notice is not base64");
+        goto out;
+    }
+    json_t *view =
+        json_pack("{s:I,s:s,s:s}", "notice_id", (json_int_t)nid, "number", num, "sha256", sha);
+    rc = mz_audit_append(db, actor, "case.notice_view", "case", id_text(id, idb), region, NULL,
+                         view, err);
+    json_decref(view);
+    if (rc == 0)
+        mz_buf_append(out, bytes, n);
+out:
+    mz_free(bytes);
+    mz_free(b64);
+    mz_free(region);
+    mz_free(num);
+    mz_free(sha);
+    return rc;
+}
+
+static const struct {
+    const char *code, *name;
+} service_methods[] = {
+    {"direct", "直接送达"},    {"post", "邮寄送达"},       {"left", "留置送达"},
+    {"entrusted", "委托送达"}, {"electronic", "电子送达"}, {"announcement", "公告送达"},
+};
+
+int mz_case_notice_serve(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
+                         int64_t nid, const char *served_on, const char *method,
+                         const char *recipient, const char *note, int today, json_t **out,
+                         mz_error *err)
+{
+    json_t *row = NULL;
+    char *issued = NULL, *served = NULL, at[21], idb[24];
+    int day, issued_day, known = 0, rc = -1;
+    if (load(db, reg, actor, id, today, &row, err) < 0)
+        return -1;
+    int qrc = mz_db_query_text(db, &issued,
+                               "SELECT issued_on FROM case_notices WHERE id = ? AND case_id = ?",
+                               "ii", nid, id);
+    if (qrc < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    if (qrc != MZ_DB_ROW || issued == NULL) {
+        mz_error_set(err, 404, "not_found", NULL, "通知书不存在");
+        goto out;
+    }
+    if (mz_db_query_text(db, &served, "SELECT served_on FROM case_notices WHERE id = ?", "i", nid) <
+        0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    if (served_on == NULL) {
+        mz_error_set(err, 400, "missing_field", "served_on", "缺少字段 served_on");
+        goto out;
+    }
+    if (mz_date_parse(served_on, &day) != 0) {
+        mz_error_set(err, 400, "invalid_value", "served_on", "送达日期须为 YYYY-MM-DD 格式的日期");
+        goto out;
+    }
+    mz_date_parse(issued, &issued_day);
+    if (day < issued_day || day > today) {
+        mz_error_set(err, 400, "invalid_value", "served_on",
+                     "送达日期须在通知书出具日（%s）至今天之间", issued);
+        goto out;
+    }
+    for (size_t i = 0; method && i < sizeof service_methods / sizeof service_methods[0]; i++)
+        known |= strcmp(service_methods[i].code, method) == 0;
+    if (!known) {
+        mz_error_set(err, 400, "invalid_value", "method",
+                     "送达方式须为 direct（直接）、post（邮寄）、left（留置）、entrusted（委托）、"
+                     "electronic（电子）或 announcement（公告）");
+        goto out;
+    }
+    if (check_text(recipient, 64, "recipient", 0, err) < 0 ||
+        check_text(note, 500, "note", 0, err) < 0)
+        goto out;
+    if (served != NULL) {
+        mz_error_set(err, 409, "already_served", NULL, "该通知书已于 %s 登记送达", served);
+        goto out;
+    }
+    mz_time_iso(time(NULL), at);
+    int64_t changed = 0;
+    if (mz_db_run(db, &changed,
+                  "UPDATE case_notices SET served_on = ?, service_method = ?, service_recipient "
+                  "= ?, service_note = ?, service_recorded_by = NULLIF(CAST(? AS BIGINT), 0), "
+                  "service_recorded_at = ? WHERE id = ? AND served_on IS NULL",
+                  "ttttiti", served_on, method, recipient, note, (int64_t)actor->id, at, nid) < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    if (changed != 1) {
+        mz_error_set(err, 409, "already_served", NULL, "该通知书已登记送达");
+        goto out;
+    }
+    json_t *after = json_pack("{s:I,s:s,s:s,s:s?,s:s?}", "notice_id", (json_int_t)nid, "served_on",
+                              served_on, "method", method, "recipient", recipient, "note", note);
+    rc = mz_audit_append(db, actor, "case.notice_service", "case", id_text(id, idb),
+                         row_str(row, "region_code"), NULL, after, err);
+    json_decref(after);
+    if (rc == 0) {
+        mz_stmt *st = mz_db_prepare_bind(
+            db, "SELECT " NOTICE_COLUMNS "FROM case_notices WHERE id = ?", "i", nid);
+        if (st == NULL || mz_stmt_step(st) != MZ_DB_ROW) {
+            rc = mz_error_internal(err, mz_db_errmsg(db));
+        } else {
+            *out = notice_from_row(st, today);
+        }
+        mz_stmt_finalize(st);
+    }
+out:
+    json_decref(row);
+    mz_free(issued);
+    mz_free(served);
+    return rc;
+}
+
+int mz_case_extend(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
+                   int64_t days, const char *reason, int today, json_t **out, mz_error *err)
+{
+    json_t *row = NULL, *before = NULL;
+    char *accepted = NULL, *stopped = NULL, *old_due = NULL, at[21], due_s[11], idb[24];
+    int64_t limit = 0, extension = 0, max = 0;
+    int found = 0, rc = -1, acc, due;
+    if (load(db, reg, actor, id, today, &row, err) < 0)
+        return -1;
+    const mz_case_type *t = mz_case_type_find(reg, row_str(row, "case_type"));
+    if (t == NULL) {
+        mz_error_internal(err, "case of an unregistered type");
+        goto out;
+    }
+    if ((strcmp(actor->role, "county_approver") != 0 || actor->level != MZ_CASE_COUNTY) &&
+        (strcmp(actor->role, "township_approver") != 0 || actor->level != MZ_CASE_TOWNSHIP)) {
+        mz_error_set(err, 403, "forbidden", NULL, "只有县级或乡镇审批人员可以延长办理时限");
+        goto out;
+    }
+    mz_stmt *st = mz_db_prepare_bind(db,
+                                     "SELECT accepted_on, limit_workdays, extension_days, "
+                                     "stopped_on, due_on FROM case_time_limits WHERE case_id = ?",
+                                     "i", id);
+    if (st == NULL) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    int src = mz_stmt_step(st);
+    if (src == MZ_DB_ROW) {
+        accepted = mz_strdup(mz_stmt_text(st, 0));
+        limit = mz_stmt_int64(st, 1);
+        extension = mz_stmt_int64(st, 2);
+        stopped = mz_strdup(mz_stmt_text(st, 3));
+        old_due = mz_strdup(mz_stmt_text(st, 4));
+    }
+    mz_stmt_finalize(st);
+    if (src < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    if (src != MZ_DB_ROW || stopped != NULL) {
+        mz_error_set(err, 409, "invalid_transition", NULL,
+                     src != MZ_DB_ROW ? "事项未受理或没有法定办理时限，不能延期"
+                                      : "事项已作出决定或已办结，不能延期");
+        goto out;
+    }
+    if (extension > 0) {
+        mz_error_set(err, 409, "invalid_transition", NULL, "办理时限已延长过一次，不能再次延期");
+        goto out;
+    }
+    if (policy_int(db, t, "process_extension_max_workdays", row_str(row, "region_code"), today,
+                   &max, &found, err) < 0)
+        goto out;
+    if (!found || max <= 0) {
+        mz_error_set(err, 409, "guard_failed", "days", "本地区未规定可延长的办理时限");
+        goto out;
+    }
+    if (days < 1 || days > max) {
+        mz_error_set(err, 400, "invalid_value", "days", "延长天数须为1至%lld个工作日",
+                     (long long)max);
+        goto out;
+    }
+    if (reason == NULL || *reason == '\0') {
+        mz_error_set(err, 400, "missing_field", "reason", "须写明延期理由");
+        goto out;
+    }
+    if (check_text(reason, 500, "reason", 1, err) < 0)
+        goto out;
+    mz_calendar *cal = NULL;
+    if (mz_date_parse(accepted, &acc) != 0) {
+        mz_error_internal(err, "case_time_limits.accepted_on is not a date");
+        goto out;
+    }
+    if (load_calendar(db, &cal, err) < 0)
+        goto out;
+    int crc = mz_calendar_add_workdays(cal, acc, (int)(limit + days), &due);
+    mz_calendar_free(cal);
+    if (crc != 0) {
+        mz_error_set(err, 400, "invalid_value", "days", "期限超出日历范围");
+        goto out;
+    }
+    mz_date_format(due, due_s);
+    mz_time_iso(time(NULL), at);
+    if (mz_db_run(db, NULL,
+                  "UPDATE case_time_limits SET extension_days = ?, extension_reason = ?, "
+                  "extended_by = NULLIF(CAST(? AS BIGINT), 0), extended_at = ?, due_on = ? "
+                  "WHERE case_id = ?",
+                  "ititti", days, reason, (int64_t)actor->id, at, due_s, id) < 0) {
+        mz_error_internal(err, mz_db_errmsg(db));
+        goto out;
+    }
+    before = json_pack("{s:s}", "due_on", old_due);
+    json_t *after = json_pack("{s:I,s:s,s:s}", "extension_days", (json_int_t)days, "reason", reason,
+                              "due_on", due_s);
+    rc = mz_audit_append(db, actor, "case.extension", "case", id_text(id, idb),
+                         row_str(row, "region_code"), before, after, err);
+    json_decref(after);
+    if (rc == 0)
+        rc = mz_case_get(db, reg, actor, id, today, out, err);
+out:
+    json_decref(row);
+    json_decref(before);
+    mz_free(accepted);
+    mz_free(stopped);
+    mz_free(old_due);
+    return rc;
+}
+
 /* ---- next actions ------------------------------------------------------- */
 
 static int has_attachments(mz_db *db, int64_t id, const mz_case_type *t,
@@ -1057,7 +1629,8 @@ int mz_case_get(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, i
     const mz_case_state *s = state_find(t, row_str(c, "state"));
     json_object_set_new(c, "final", json_boolean(s && s->final));
     if (add_history(db, t, c, err) < 0 || add_attachments(db, t, c, err) < 0 ||
-        add_objections(db, c, err) < 0 || next_actions(db, t, actor, c, today, &actions, err) < 0) {
+        add_objections(db, c, err) < 0 || add_limits(db, c, today, err) < 0 ||
+        next_actions(db, t, actor, c, today, &actions, err) < 0) {
         json_decref(c);
         return -1;
     }
@@ -1396,7 +1969,8 @@ int mz_case_act(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, i
         mz_error_set(err, 409, "conflict", NULL, "事项正被他人办理，请刷新后重试");
         goto out;
     }
-    if (add_event(db, actor, id, from, to->code, action, comment, data, err) < 0)
+    if (add_event(db, actor, id, from, to->code, action, comment, data, err) < 0 ||
+        after_act(&c, action, json_object_get(before, "outcome"), to, err) < 0)
         goto out;
     after = audit_view(row);
     json_object_set(after, "action_data", data ? data : empty);
@@ -1438,7 +2012,10 @@ static int run_list(mz_db *db, const mz_case_registry *reg, mz_stmt *st, int tod
     "AND (? = '' OR c.case_type = ?) AND (? = '' OR c.state = ?) "                                 \
     "AND (? < 0 OR c.relative_of_staff = ?) "                                                      \
     "AND (? < 0 OR (? = 1 AND c.closed_at IS NULL) OR (? = 0 AND c.closed_at IS NOT NULL)) "       \
-    "AND (? = 0 OR c.household_id = ?) AND (? = 0 OR c.applicant_person_id = ?) "
+    "AND (? = 0 OR c.household_id = ?) AND (? = 0 OR c.applicant_person_id = ?) "                  \
+    "AND (? = 0 OR c.id IN (SELECT case_id FROM case_time_limits WHERE stopped_on IS NULL AND "    \
+    "due_on < ?) OR c.id IN (SELECT case_id FROM case_notices WHERE served_on IS NULL AND "        \
+    "service_due_on < ?)) "
 
 int mz_case_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                  const mz_case_filter *f, int today, json_t **out, mz_error *err)
@@ -1457,19 +2034,32 @@ int mz_case_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
     }
     if (*type && mz_case_type_find(reg, type) == NULL)
         return mz_error_set(err, 400, "invalid_parameter", "type", "事项类型 %s 不存在", type);
-    int64_t hh = f->household_id, person = f->applicant_person_id;
+    int64_t hh = f->household_id, person = f->applicant_person_id, overdue = f->overdue == 1;
+    char day[11];
+    mz_date_format(today, day);
     if (mz_db_query_int64(db, &total, "SELECT COUNT(*) FROM cases c " LIST_WHERE,
-                          "tttttttiiiiiiiii", scope, sub, sub, type, type, state, state, rel, rel,
-                          open, open, open, hh, hh, person, person) < 0)
+                          "ttttttt"
+                          "iiiiiiiii"
+                          "itt",
+                          scope, sub, sub, type, type, state, state, rel, rel, open, open, open, hh,
+                          hh, person, person, overdue, day, day) < 0)
         return mz_error_internal(err, mz_db_errmsg(db));
     mz_stmt *st = mz_db_prepare_bind(
         db, "SELECT " CASE_COLUMNS CASE_FROM LIST_WHERE "ORDER BY c.id DESC LIMIT ? OFFSET ?",
-        "tttttttiiiiiiiiiii", scope, sub, sub, type, type, state, state, rel, rel, open, open, open,
-        hh, hh, person, person, (int64_t)f->page_size, (int64_t)(f->page - 1) * f->page_size);
+        "ttttttt"
+        "iiiiiiiii"
+        "itt"
+        "ii",
+        scope, sub, sub, type, type, state, state, rel, rel, open, open, open, hh, hh, person,
+        person, overdue, day, day, (int64_t)f->page_size, (int64_t)(f->page - 1) * f->page_size);
     if (st == NULL)
         return mz_error_internal(err, mz_db_errmsg(db));
     int rc = run_list(db, reg, st, today, &items, err);
     mz_stmt_finalize(st);
+    if (rc == 0 && add_limits_to_list(db, items, today, 0, err) < 0) {
+        json_decref(items);
+        rc = -1;
+    }
     if (rc < 0)
         return -1;
     *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page",
@@ -1541,7 +2131,8 @@ int mz_case_inbox(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
     bind_pairs(st, reg, actor, &idx);
     mz_stmt_bind_int64(st, idx++, page_size);
     mz_stmt_bind_int64(st, idx, (int64_t)(page - 1) * page_size);
-    if (run_list(db, reg, st, today, &items, err) < 0)
+    if (run_list(db, reg, st, today, &items, err) < 0 ||
+        add_limits_to_list(db, items, today, 0, err) < 0)
         goto out;
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *c = json_array_get(items, i), *actions = NULL;

@@ -65,6 +65,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/mem.h"
 #include "core/actor.h"
 #include "store/store.h"
 
@@ -116,6 +117,12 @@ typedef struct mz_case_type {
     size_t nattachment_kinds;
 } mz_case_type;
 
+/* A decision notice as the business system renders it (the registry's notice hook). */
+typedef struct mz_case_notice_doc {
+    mz_buf pdf;     /* the PDF, appended by the hook */
+    char title[96]; /* "最低生活保障不予批准通知书" */
+} mz_case_notice_doc;
+
 typedef struct mz_case_registry {
     const mz_case_type *const *types;
     size_t ntypes;
@@ -128,6 +135,18 @@ typedef struct mz_case_registry {
      */
     int (*assess)(mz_db *db, const mz_actor *actor, const char *program, int64_t household_id,
                   int day, json_t **out, mz_error *err);
+    /*
+     * The decision notices the business system issues (NULL: none).  Called
+     * in the decision's transaction with kind "approval", "refusal" or
+     * "termination", the case row after the decision's effects (as from _get,
+     * without history), the action's data (reasons), the deciding actor, the
+     * notice's number and the day.  Appends the PDF to doc->pdf and sets
+     * doc->title: 1; 0 when it issues no notice of that kind for the type;
+     * -1 with err.
+     */
+    int (*notice)(mz_db *db, const mz_actor *actor, const mz_case_type *type, json_t *row,
+                  json_t *action_data, const char *kind, const char *number, int day,
+                  mz_case_notice_doc *doc, mz_error *err);
 } mz_case_registry;
 
 /* The type of that code, or NULL. */
@@ -188,10 +207,12 @@ typedef struct mz_case_filter {
     int open;                    /* -1 any, 1 open only, 0 closed only */
     int64_t household_id;        /* 0 any */
     int64_t applicant_person_id; /* 0 any */
+    int overdue;                 /* 1: only cases past a time limit (see "Time limits"); else any */
     int page, page_size;
 } mz_case_filter;
 
-/* {"items":[case…],"total","page","page_size"}, newest first. */
+/* {"items":[case…],"total","page","page_size"}, newest first; each case with
+ * "time_limit" and "notice_overdue" (see "Time limits"). */
 int mz_case_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                  const mz_case_filter *f, int today, json_t **out, mz_error *err);
 
@@ -225,5 +246,67 @@ int mz_case_attachment_get(mz_db *db, const mz_actor *actor, int64_t id, int64_t
  */
 int mz_case_objection_add(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
                           const char *text, int today, json_t **out, mz_error *err);
+
+/*
+ * Notices.  When an action decides a case — its outcome becomes "approved",
+ * "refused" or "terminated" — the registry's notice hook renders the 批准 /
+ * 不予批准 / 终止 通知书 from what the case recorded, and the engine stores
+ * the PDF in the decision's transaction (audited 'case.notice_issue'):
+ * numbered "<county code>〔<year>〕<准|否|终>字第<nnnnn>号", issued on the
+ * decision day, with its SHA-256, and for a refusal a service deadline of
+ * policy <program>.refusal_notice_workdays working days.  An issued notice
+ * never changes; its service (送达) is recorded once.  _get shows "notices"
+ * (without bytes; each with "service_overdue": not served by service_due_on,
+ * or served after it) and "notice_overdue" (one is unserved past its day).
+ *
+ * Time limits.  The action "accept" (受理) starts the whole-process clock
+ * when the policy gives the case's program a limit: <program>.
+ * process_limit_workdays working days, or process_limit_township_workdays
+ * where <program>.township_approval = 1; the decision (the first outcome) or
+ * the closing of the case stops it.  _get, _list and _inbox show
+ * "time_limit": null, or {accepted_on, limit_workdays, extension_days,
+ * extension_reason, extended_at, due_on, stopped_on, running,
+ * remaining_workdays (running: working days after today up to due_on,
+ * negative when past; else null), overdue (today, or the stopping day, after
+ * due_on), overdue_workdays}.  The list filter overdue = 1 keeps the cases
+ * whose clock runs past due_on or with a notice unserved past its day.
+ */
+
+/* {"items":[notice…],"notice_overdue"} of the case; 404 outside the subtree. */
+int mz_case_notices(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
+                    int today, json_t **out, mz_error *err);
+
+/*
+ * Appends the PDF of notice nid of case id to out.  404 outside the subtree
+ * or when the notice is not the case's.  Audited 'case.notice_view' (the notice carries
+ * the applicant's name, masked ID number and the reasons); caller's
+ * transaction.
+ */
+int mz_case_notice_pdf(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid, mz_buf *out,
+                       mz_error *err);
+
+/*
+ * Records the service (送达) of notice nid: served_on YYYY-MM-DD between the
+ * issue day and today (400 invalid_value "served_on"), method direct, post,
+ * left, entrusted, electronic or announcement (400 "method"), recipient 0-64
+ * and note 0-500 characters.  409 already_served the second time.  Allowed on
+ * a closed case.  Audited 'case.notice_service'.  *out: the notice.
+ */
+int mz_case_notice_serve(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
+                         int64_t nid, const char *served_on, const char *method,
+                         const char *recipient, const char *note, int today, json_t **out,
+                         mz_error *err);
+
+/*
+ * Extends (延期) the running whole-process limit of case id once, by days
+ * (1..policy <program>.process_extension_max_workdays, 400 invalid_value
+ * "days"; 409 guard_failed when the policy allows none) for reason (1-500
+ * characters, 400 "reason"), counted again from the acceptance day.  Only a
+ * county_approver or township_approver (403).  409 invalid_transition when
+ * the case has no running clock or was extended already.  Audited
+ * 'case.extension'.  *out: the case as from _get.
+ */
+int mz_case_extend(mz_db *db, const mz_case_registry *reg, const mz_actor *actor, int64_t id,
+                   int64_t days, const char *reason, int today, json_t **out, mz_error *err);
 
 #endif

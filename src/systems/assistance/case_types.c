@@ -36,6 +36,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "systems/assistance/assess.h"
+#include "systems/assistance/notices.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -623,7 +624,8 @@ static int assess_household(mz_db *db, const mz_actor *actor, const char *progra
     return rc;
 }
 
-static const mz_case_registry registry = {all_types, N(all_types), assess_household};
+static const mz_case_registry registry = {all_types, N(all_types), assess_household,
+                                          mz_assist_notice};
 
 const mz_case_registry *mz_assist_case_registry(void)
 {
