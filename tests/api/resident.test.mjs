@@ -37,7 +37,7 @@ const s = {};
 async function register(fields = {}) {
   const body = {
     id_number: fields.id_number || idNumber(),
-    name: fields.name || '王居民',
+    name: fields.name ?? '王居民',
     mobile: fields.mobile || '13812345678',
     password: fields.password || strongPassword(),
   };

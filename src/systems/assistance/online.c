@@ -753,7 +753,7 @@ int mz_online_attachment_add(mz_db *db, const mz_case_registry *reg, const mz_ac
                           "INSERT INTO online_application_attachments (application_id, kind, "
                           "filename, mime_type, sha256, size, content, at) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                          "ittttits", id, kind, filename, mime, hex, (int64_t)n, content_base64,
+                          "ittttitt", id, kind, filename, mime, hex, (int64_t)n, content_base64,
                           at) != MZ_DB_ROW) {
         mz_error_internal(err, mz_db_errmsg(db));
         goto out;
