@@ -43,6 +43,11 @@ export const PERMISSION_TEXT = {
   'payroll:run:create': '生成每月资金发放',
   'payroll:run:approve': '审核资金发放（须非生成人）',
   'payroll:run:export': '导出银行代发文件',
+  // 掌上办
+  'assist:online_application:read': '查看本辖区居民网上申请',
+  'assist:online_application:handle': '受理或退回居民网上申请',
+  'resident:application:create': '网上申请社会救助',
+  'resident:application:read': '查看本人的申请及办理进度',
 }
 
 export const AUDIT_ACTIONS = [
