@@ -9,6 +9,8 @@
 #include "testdb.h"
 
 #include "base/date.h"
+#include "cli/commands.h"
+#include "cli/config.h"
 #include "base/idnum.h"
 #include "core/household.h"
 #include "core/person.h"
@@ -265,6 +267,42 @@ static void test_online_own_only(void **state)
     json_decref(out);
 }
 
+/* The demo resident: an accepted 临时救助 (household and case created) and a waiting 低保. */
+static void test_demo_resident(void **state)
+{
+    tdb *t = tdb_get(state);
+    mz_config cfg;
+    mz_error err;
+    char path[] = "/tmp/mz-test-resident-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.security = t->sec;
+    tdb_user(t, "xf_village", "village_worker", VILLAGE);
+    mz_error_clear(&err);
+    if (mz_demo_resident(t->db, &cfg, path, &err) != 0)
+        fail_msg("mz_demo_resident: %s %s %s", err.code, err.field, err.message);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM resident_accounts "
+                                      "WHERE identity_verified = 1"),
+                     1);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM online_applications a JOIN cases c "
+                                      "ON c.id = a.case_id WHERE a.status = 'accepted' AND "
+                                      "c.channel = 'online' AND c.case_type = 'temporary'"),
+                     1);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM online_applications "
+                                      "WHERE status = 'submitted' AND program = 'dibao'"),
+                     1);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM case_attachments"), 1);
+    FILE *f = fopen(path, "r");
+    char buf[512] = "";
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    unlink(path);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "\tresident\t"));
+}
+
 #define BOTH(fn)                                                                                   \
     {"sqlite/" #fn, fn, setup_sqlite, tdb_teardown, NULL},                                         \
     {                                                                                              \
@@ -274,10 +312,8 @@ static void test_online_own_only(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mobile),
-        BOTH(test_register_rules),
-        BOTH(test_resident_scope),
-        BOTH(test_online_own_only),
+        cmocka_unit_test(test_mobile), BOTH(test_register_rules), BOTH(test_resident_scope),
+        BOTH(test_online_own_only),    BOTH(test_demo_resident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
