@@ -565,14 +565,16 @@ int mz_online_get(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
         return -1;
     mask_members(*out);
     int64_t verified = 0;
-    if (mz_db_query_int64(db, &verified,
-                          "SELECT r.identity_verified FROM resident_accounts r "
-                          "JOIN online_applications a ON a.account_id = r.user_id WHERE a.id = ?",
-                          "i", id) < 0 ||
-        add_attachments(db, reg, *out, err) < 0) {
+    int rc = mz_db_query_int64(db, &verified,
+                               "SELECT r.identity_verified FROM resident_accounts r JOIN "
+                               "online_applications a ON a.account_id = r.user_id WHERE a.id = ?",
+                               "i", id) < 0
+                 ? mz_error_internal(err, mz_db_errmsg(db))
+                 : add_attachments(db, reg, *out, err);
+    if (rc < 0) {
         json_decref(*out);
         *out = NULL;
-        return err->status ? -1 : mz_error_internal(err, mz_db_errmsg(db));
+        return -1;
     }
     json_object_set_new(*out, "identity_verified", json_boolean(verified));
     return 0;
