@@ -2,7 +2,8 @@
 // wizard (village picked level by level, a second household member, a wage income, the reason, a
 // PDF of the ID card, the online 核对授权) and sees it 已提交 under 我的申请; the village worker of
 // that village opens 网上申请 in the staff UI, 受理 it (ID card seen in person), and lands on the new
-// case; the case has channel online and the attachment; the resident then sees 已受理.
+// case; the case has channel online and the attachment; the resident then sees 已受理, changes the
+// password and logs in again with it.
 //
 //   MZ_URL=… MZ_ADMIN_USER=… MZ_ADMIN_PASSWORD=… node --test tests/e2e/resident.test.mjs
 import { test } from 'node:test'
@@ -123,6 +124,23 @@ test('a resident applies on a phone and the village worker accepts it', { timeou
     await phone.getByTestId('m-app-status').first().filter({ hasText: '已受理' }).waitFor()
     await phone.getByTestId('m-app-case-state').filter({ hasText: '已申请' }).waitFor()
     await shot(phone, 'resident-my-accepted.png')
+
+    // The resident changes the password, logs out, and logs in again at /m/login.
+    const changed = `${me.password}Q9`
+    await phone.getByTestId('m-password').click()
+    await phone.getByTestId('pwd-old').fill(me.password)
+    await phone.getByTestId('pwd-new').fill(changed)
+    await phone.getByTestId('pwd-confirm').fill(changed)
+    await shot(phone, 'resident-password.png')
+    await phone.getByTestId('pwd-submit').click()
+    await phone.getByTestId('pwd-old').waitFor({ state: 'hidden' })
+    await phone.getByTestId('m-logout').click()
+    await phone.waitForURL(/\/m\/login/)
+    await phone.getByTestId('m-login-id').fill(me.id.toLowerCase())
+    await phone.getByTestId('m-login-password').fill(changed)
+    await phone.getByTestId('m-login-submit').click()
+    await phone.waitForURL(/\/m\/my/)
+    await phone.getByTestId('m-app-status').first().filter({ hasText: '已受理' }).waitFor()
   } finally {
     await browser.close()
   }
