@@ -215,6 +215,19 @@ void mz_h_evidence_imports_list(mz_req *, mz_res *);
 void mz_h_evidence_import_get(mz_req *, mz_res *);
 void mz_h_evidence_errors_csv(mz_req *, mz_res *);
 void mz_h_evidence_errors_xlsx(mz_req *, mz_res *);
+/* 掌上办: resident accounts, online applications and their intake (h_resident.c) */
+void mz_h_resident_register(mz_req *, mz_res *);
+void mz_h_resident_account(mz_req *, mz_res *);
+void mz_h_resident_regions(mz_req *, mz_res *);
+void mz_h_resident_applications_create(mz_req *, mz_res *);
+void mz_h_resident_applications_list(mz_req *, mz_res *);
+void mz_h_resident_application_get(mz_req *, mz_res *);
+void mz_h_resident_attachment_add(mz_req *, mz_res *);
+void mz_h_online_applications_list(mz_req *, mz_res *);
+void mz_h_online_application_get(mz_req *, mz_res *);
+void mz_h_online_attachment_get(mz_req *, mz_res *);
+void mz_h_online_application_return(mz_req *, mz_res *);
+void mz_h_online_application_accept(mz_req *, mz_res *);
 
 /* ---- the server (http.c) ---- */
 /* Serves until SIGINT/SIGTERM.  listen is "host:port".  Returns 0 or -1. */

@@ -127,6 +127,30 @@ static const struct route routes[] = {
      "evidence:import:read", R_OWN_TX},
     {"GET", "/api/v1/evidence/imports/{id}/errors.xlsx", mz_h_evidence_errors_xlsx,
      "evidence:import:read", R_OWN_TX},
+    /* 掌上办: residents register (own transactions: the attempt counts whatever
+     * the outcome), apply online and follow; staff take online applications in. */
+    {"POST", "/api/v1/resident/register", mz_h_resident_register, NULL, R_PUBLIC | R_OWN_TX},
+    {"GET", "/api/v1/resident/account", mz_h_resident_account, "resident:application:read", 0},
+    {"GET", "/api/v1/resident/regions", mz_h_resident_regions, "resident:application:create", 0},
+    {"POST", "/api/v1/resident/applications", mz_h_resident_applications_create,
+     "resident:application:create", R_WRITE},
+    {"GET", "/api/v1/resident/applications", mz_h_resident_applications_list,
+     "resident:application:read", 0},
+    {"GET", "/api/v1/resident/applications/{id}", mz_h_resident_application_get,
+     "resident:application:read", 0},
+    {"POST", "/api/v1/resident/applications/{id}/attachments", mz_h_resident_attachment_add,
+     "resident:application:create", R_WRITE},
+    {"GET", "/api/v1/online-applications", mz_h_online_applications_list,
+     "assist:online_application:read", 0},
+    {"GET", "/api/v1/online-applications/{id}", mz_h_online_application_get,
+     "assist:online_application:read", 0},
+    /* An audited read: the handler opens its own transaction. */
+    {"GET", "/api/v1/online-applications/{id}/attachments/{aid}", mz_h_online_attachment_get,
+     "assist:online_application:read", 0},
+    {"POST", "/api/v1/online-applications/{id}/return", mz_h_online_application_return,
+     "assist:online_application:handle", R_WRITE},
+    {"POST", "/api/v1/online-applications/{id}/accept", mz_h_online_application_accept,
+     "assist:online_application:handle", R_WRITE},
 };
 
 /* Matches path against pattern, collecting {x} parts into req->params. */

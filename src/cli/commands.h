@@ -31,4 +31,11 @@ int mz_demo_assistance(mz_db *db, const mz_config *cfg, int today, mz_error *err
 /* A random password that satisfies the password rules: 16 characters, all four classes. */
 void mz_random_password(char out[17]);
 
+/*
+ * 掌上办 demo data (src/cli/demo_resident.c): one resident account, its
+ * password appended to password_file, with an accepted 临时救助 and a waiting
+ * 低保 online application in 凤凰居委会.  Needs the demo staff.  0 or -1.
+ */
+int mz_demo_resident(mz_db *db, const mz_config *cfg, const char *password_file, mz_error *err);
+
 #endif

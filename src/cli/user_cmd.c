@@ -247,5 +247,11 @@ int mz_cmd_demo(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, 
                 err.field[0] ? " 字段: " : "", err.field);
         return 1;
     }
+    /* 掌上办: a demo resident with online applications. */
+    if (rc == 0 && mz_demo_resident(db, cfg, path, &err) < 0) {
+        fprintf(stderr, "minzheng: 掌上办演示数据未载入: %s%s%s\n", err.message,
+                err.field[0] ? " 字段: " : "", err.field);
+        return 1;
+    }
     return rc;
 }

@@ -17,10 +17,12 @@
 #include <time.h>
 
 #include "base/date.h"
+#include "base/idnum.h"
 #include "base/mem.h"
 #include "base/utf8.h"
 #include "core/audit.h"
 #include "core/region.h"
+#include "core/resident.h"
 
 void mz_security_defaults(mz_security *s)
 {
@@ -145,8 +147,18 @@ int mz_actor_load(mz_db *db, int64_t user_id, mz_actor *a)
     mz_stmt_finalize(st);
     if (disabled)
         return 1;
-    a->level = mz_region_level_of(a->region_code);
-    mz_region_prefix(a->region_code, a->scope_prefix);
+    if (strcmp(a->role, MZ_ROLE_RESIDENT) == 0) {
+        /* A resident (core/resident.h): a scope that covers no region, and
+         * the ID number masked wherever the actor's name is written. */
+        char masked[19];
+        mz_idnum_mask(a->username, masked);
+        snprintf(a->username, sizeof a->username, "resident:%s", masked);
+        snprintf(a->scope_prefix, sizeof a->scope_prefix, "%s", MZ_RESIDENT_SCOPE);
+        a->level = 0;
+    } else {
+        a->level = mz_region_level_of(a->region_code);
+        mz_region_prefix(a->region_code, a->scope_prefix);
+    }
 
     st = mz_db_prepare_bind(db,
                             "SELECT permission FROM role_permissions WHERE role_code = ? "

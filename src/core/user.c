@@ -37,14 +37,23 @@ static json_t *user_from_row(mz_stmt *st)
                      "created_at", mz_stmt_text(st, 10), "last_login_at", mz_stmt_text(st, 11));
 }
 
-/* Loads a user inside the actor's subtree; 404 otherwise. */
-static int load(mz_db *db, const mz_actor *actor, int64_t id, json_t **out, mz_error *err)
+/* Resident accounts (core/resident.h) are not staff: staff management never
+ * lists, shows or changes them. */
+#define STAFF_ONLY "AND u.role_code <> 'resident' "
+
+/* Loads a user inside the actor's subtree (any user when self is set: the
+ * actor's own account); 404 otherwise. */
+static int load_user(mz_db *db, const mz_actor *actor, int64_t id, int self, json_t **out,
+                     mz_error *err)
 {
     char like[16];
     snprintf(like, sizeof like, "%s%%", actor->scope_prefix);
-    mz_stmt *st = mz_db_prepare_bind(
-        db, "SELECT " USER_COLUMNS USER_FROM "WHERE u.id = ? AND u.region_code LIKE ?", "it", id,
-        like);
+    mz_stmt *st =
+        self ? mz_db_prepare_bind(db, "SELECT " USER_COLUMNS USER_FROM "WHERE u.id = ?", "i", id)
+             : mz_db_prepare_bind(db,
+                                  "SELECT " USER_COLUMNS USER_FROM
+                                  "WHERE u.id = ? AND u.region_code LIKE ? " STAFF_ONLY,
+                                  "it", id, like);
     if (st == NULL)
         return mz_error_internal(err, mz_db_errmsg(db));
     int rc = mz_stmt_step(st);
@@ -58,6 +67,11 @@ static int load(mz_db *db, const mz_actor *actor, int64_t id, json_t **out, mz_e
     return 0;
 }
 
+static int load(mz_db *db, const mz_actor *actor, int64_t id, json_t **out, mz_error *err)
+{
+    return load_user(db, actor, id, 0, out, err);
+}
+
 int mz_user_get(mz_db *db, const mz_actor *actor, int64_t id, json_t **out, mz_error *err)
 {
     return load(db, actor, id, out, err);
@@ -67,9 +81,9 @@ int mz_user_find(mz_db *db, const mz_actor *actor, const char *username, int64_t
 {
     char like[16];
     snprintf(like, sizeof like, "%s%%", actor->scope_prefix);
-    int rc =
-        mz_db_query_int64(db, id, "SELECT id FROM users WHERE username = ? AND region_code LIKE ?",
-                          "tt", username, like);
+    int rc = mz_db_query_int64(
+        db, id, "SELECT id FROM users u WHERE username = ? AND region_code LIKE ? " STAFF_ONLY,
+        "tt", username, like);
     if (rc < 0)
         return mz_error_internal(err, mz_db_errmsg(db));
     if (rc != MZ_DB_ROW)
@@ -267,18 +281,27 @@ out:
 int mz_user_change_password(mz_db *db, const mz_security *s, const mz_actor *actor,
                             const char *old_password, const char *new_password, mz_error *err)
 {
-    char *stored = NULL, hash[256], at[21], idb[24];
+    char *stored = NULL, *username = NULL, hash[256], at[21], idb[24];
     int rc = mz_db_query_text(db, &stored, "SELECT password_hash FROM users WHERE id = ?", "i",
                               actor->id);
     if (rc != MZ_DB_ROW)
         return mz_error_internal(err, mz_db_errmsg(db));
+    /* The stored username: a resident actor's name is shown masked (resident.h). */
+    rc = mz_db_query_text(db, &username, "SELECT username FROM users WHERE id = ?", "i", actor->id);
+    if (rc != MZ_DB_ROW) {
+        mz_free(stored);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
     int ok = mz_password_verify(stored, old_password);
     mz_free(stored);
     if (!ok)
-        return mz_error_set(err, 400, "invalid_value", "old_password", "原密码不正确");
-    if (strcmp(old_password, new_password) == 0)
-        return mz_error_set(err, 400, "weak_password", "new_password", "新密码不能与原密码相同");
-    if (mz_password_check(s, actor->username, new_password, "new_password", err) < 0)
+        rc = mz_error_set(err, 400, "invalid_value", "old_password", "原密码不正确");
+    else if (strcmp(old_password, new_password) == 0)
+        rc = mz_error_set(err, 400, "weak_password", "new_password", "新密码不能与原密码相同");
+    else
+        rc = mz_password_check(s, username, new_password, "new_password", err);
+    mz_free(username);
+    if (rc < 0)
         return -1;
     if (mz_password_hash(s, new_password, hash, sizeof hash) < 0)
         return mz_error_internal(err, "password hashing failed");
@@ -310,7 +333,8 @@ static char *like_pattern(const char *q)
 }
 
 #define LIST_WHERE                                                                                 \
-    "WHERE u.region_code LIKE ? AND (? = '' OR u.region_code LIKE ?) "                             \
+    "WHERE u.role_code <> 'resident' AND u.region_code LIKE ? AND (? = '' OR u.region_code LIKE "  \
+    "?) "                                                                                          \
     "AND (? = '' OR LOWER(u.username) LIKE LOWER(?) ESCAPE '\\' "                                  \
     "     OR u.display_name LIKE ? ESCAPE '\\') "                                                  \
     "AND (? = '' OR u.role_code = ?) AND (? < 0 OR u.disabled = ?) "
@@ -373,7 +397,7 @@ json_t *mz_user_session_json(mz_db *db, const mz_actor *actor)
 {
     json_t *u = NULL;
     mz_error e;
-    if (load(db, actor, actor->id, &u, &e) < 0)
+    if (load_user(db, actor, actor->id, 1, &u, &e) < 0)
         return NULL;
     json_t *perms = json_array();
     for (int i = 0; i < actor->nperms; i++)

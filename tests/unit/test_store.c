@@ -199,6 +199,7 @@ static void test_migrate(void **state)
     migrate_ok(f->db);
     assert_int_equal(mz_schema_version(f->db), mz_schema_latest());
     assert_int_equal(count(f->db, "SELECT COUNT(*) FROM schema_migrations"), mz_migrations_count);
+    /* The nine platform roles of 001 (later migrations add theirs after them). */
     assert_int_equal(count(f->db, "SELECT COUNT(*) FROM roles WHERE sort <= 9"), 9);
     assert_int_equal(count(f->db, "SELECT COUNT(*) FROM audit_head"), 1);
     assert_int_equal(mz_db_query_text(f->db, &stamp,
@@ -249,6 +250,7 @@ static void test_concurrent_migrate(void **state)
     assert_int_equal(open_fixture_db(f), 0);
     assert_int_equal(mz_schema_version(f->db), mz_schema_latest());
     assert_int_equal(count(f->db, "SELECT COUNT(*) FROM schema_migrations"), mz_migrations_count);
+    /* The nine platform roles of 001 (later migrations add theirs after them). */
     assert_int_equal(count(f->db, "SELECT COUNT(*) FROM roles WHERE sort <= 9"), 9);
 }
 

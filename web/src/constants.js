@@ -48,6 +48,11 @@ export const PERMISSION_TEXT = {
   // Department data (部门数据) import
   'evidence:import:read': '查看部门数据模板、导入批次与错误报告',
   'evidence:import:create': '导入部门数据文件',
+  // 掌上办
+  'assist:online_application:read': '查看本辖区居民网上申请',
+  'assist:online_application:handle': '受理或退回居民网上申请',
+  'resident:application:create': '网上申请社会救助',
+  'resident:application:read': '查看本人的申请及办理进度',
 }
 
 export const AUDIT_ACTIONS = [

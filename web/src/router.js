@@ -9,6 +9,19 @@ import NotFoundView from './views/NotFoundView.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+  // 掌上办: the resident area, mobile-first, with its own layout and login (views/resident).
+  {
+    path: '/m',
+    component: () => import('./views/resident/ResidentLayout.vue'),
+    meta: { resident: true },
+    children: [
+      { path: '', redirect: '/m/my' },
+      { path: 'login', name: 'm-login', component: () => import('./views/resident/ResidentLoginView.vue'), meta: { resident: true, public: true, title: '居民登录' } },
+      { path: 'register', name: 'm-register', component: () => import('./views/resident/ResidentRegisterView.vue'), meta: { resident: true, public: true, title: '居民注册' } },
+      { path: 'apply', name: 'm-apply', component: () => import('./views/resident/ResidentApplyView.vue'), meta: { resident: true, title: '网上申请' } },
+      { path: 'my', name: 'm-my', component: () => import('./views/resident/ResidentMyView.vue'), meta: { resident: true, title: '我的申请' } },
+    ],
+  },
   {
     path: '/',
     component: MainLayout,
@@ -93,6 +106,12 @@ const routes = [
         meta: { title: '保障对象', perm: 'assist:enrollment:read' },
       },
       {
+        path: 'online-applications',
+        name: 'online-applications',
+        component: () => import('./views/OnlineApplicationsView.vue'),
+        meta: { title: '网上申请', perm: 'assist:online_application:read' },
+      },
+      {
         path: 'payroll',
         name: 'payroll',
         component: () => import('./views/PayrollView.vue'),
@@ -123,6 +142,14 @@ router.beforeEach(async (to) => {
       ElMessage.error(err.message)
     }
   }
+  // 掌上办: residents stay in /m/..., which has its own login; staff stay out of it.
+  if (to.meta.resident) {
+    if (to.meta.public) return session.user ? { path: session.user.role === 'resident' ? '/m/my' : '/' } : true
+    if (!session.user) return { name: 'm-login' }
+    return session.user.role === 'resident' ? true : { path: '/' }
+  }
+  if (session.user?.role === 'resident') return { path: '/m/my' }
+  if (to.name === 'login' && String(to.query.redirect || '').startsWith('/m/')) return { name: 'm-login' }
   if (to.meta.public) {
     if (to.name === 'login' && session.user) return { path: '/' }
     return true
