@@ -7,7 +7,7 @@
 #   bench/run.sh [--persons N] [--seed S] [--only LIST] [--duration SECONDS] [--work DIR]
 #
 #   --persons   size of the synthetic city (minzheng gen), default 500000
-#   --only      comma list of: load, api (default: all of them)
+#   --only      comma list of: load, payroll, api (default: all of them)
 #               (the plain-SQL load always runs: it is benchmark 1's baseline and the
 #               fixture of the others)
 #   --duration  seconds of each wrk run, default 15
@@ -22,7 +22,7 @@ ROOT=$PWD
 BIN=$ROOT/build/minzheng
 PERSONS=500000
 SEED=1
-ONLY=load,api
+ONLY=load,payroll,api
 DURATION=15
 WORK=
 KEEP=0
@@ -115,6 +115,41 @@ if want load; then
     "${IMPORT_SECS}s $(per_sec "$ROWS" "$IMPORT_SECS") rows/s ${IMPORT_KB}KiB" \
     "sqlite3 ${LOAD_SECS}s $(per_sec "$ROWS" "$LOAD_SECS") rows/s ${LOAD_KB}KiB" \
     "$(ratio "$LOAD_SECS" "$IMPORT_SECS") × the baseline's speed"
+fi
+
+if want payroll; then
+  say "2 payroll of one month: minzheng payroll run against one INSERT … SELECT"
+  MONTH=2026-01
+  cp "$BASE_DB" "$WORK/payroll-mz.db"
+  cp "$BASE_DB" "$WORK/payroll-sql.db"
+  timed payroll "$BIN" --db "$WORK/payroll-mz.db" payroll run --month "$MONTH" >/dev/null 2>&1
+  PAY_SECS=$SECS
+  PAY_KB=$KB
+  sed -e "s|@MONTH@|$MONTH|g; s|@DAY1@|$MONTH-01|g; s|@NOW@|$NOW|g" bench/sql/sqlite-payroll.sql \
+    >"$WORK/payroll.sql"
+  timed payroll-sql sqlite3 "$WORK/payroll-sql.db" <"$WORK/payroll.sql"
+  PAYSQL_SECS=$SECS
+  PAYSQL_KB=$KB
+  LINES=$(sqlite3 "$WORK/payroll-mz.db" "SELECT COUNT(*) || ' lines, ' || SUM(amount_fen) || ' fen'
+    FROM payment_lines")
+  BASE_LINES=$(sqlite3 "$WORK/payroll-sql.db" "SELECT COUNT(*) || ' lines, ' || SUM(amount_fen) ||
+    ' fen' FROM payment_lines")
+  # Same result: the same lines, amounts, payees, accounts and deciding policy rows.
+  DIFF=$(sqlite3 "$WORK/payroll-mz.db" "ATTACH '$WORK/payroll-sql.db' AS b;
+    SELECT COUNT(*) FROM (SELECT enrollment_id, month, kind, amount_fen, program, payee_name,
+      bank_account, region_code, standard_fen, policy_param_id FROM main.payment_lines
+    EXCEPT SELECT enrollment_id, month, kind, amount_fen, program, payee_name, bank_account,
+      region_code, standard_fen, policy_param_id FROM b.payment_lines)")
+  if [ "$LINES" != "$BASE_LINES" ] || [ "$DIFF" != 0 ]; then
+    echo "bench: the payrolls differ: minzheng $LINES, SQL $BASE_LINES, $DIFF lines unlike" >&2
+    exit 1
+  fi
+  echo "same lines: $LINES"
+  N_LINES=${LINES%% *}
+  result "2 payroll $N_LINES lines" \
+    "${PAY_SECS}s $(per_sec "$N_LINES" "$PAY_SECS") lines/s ${PAY_KB}KiB" \
+    "sqlite3 ${PAYSQL_SECS}s $(per_sec "$N_LINES" "$PAYSQL_SECS") lines/s ${PAYSQL_KB}KiB" \
+    "$(ratio "$PAYSQL_SECS" "$PAY_SECS") × the baseline's speed"
 fi
 
 if want api; then
