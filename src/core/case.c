@@ -20,6 +20,7 @@
 #include "core/enrollment.h"
 #include "core/policy.h"
 #include "core/region.h"
+#include "store/query.h"
 
 /* ---- declarations ------------------------------------------------------- */
 
@@ -1045,105 +1046,139 @@ static int after_act(ctx *c, const char *action, json_t *prev_outcome, const mz_
 }
 
 /* The time-limit view of a case (or null) into c["time_limit"], with cal for the counting. */
-static int add_time_limit(mz_db *db, const mz_calendar *cal, json_t *c, int today, mz_error *err)
+#define LIMIT_COLUMNS                                                                              \
+    "case_id, accepted_on, limit_workdays, extension_days, extension_reason, extended_at, "        \
+    "due_on, stopped_on "
+
+/* The time_limit object of a case_time_limits row read with LIMIT_COLUMNS. */
+static json_t *time_limit_from_row(const mz_calendar *cal, mz_stmt *st, int today)
 {
-    int64_t id = (int64_t)json_integer_value(json_object_get(c, "id"));
-    mz_stmt *st = mz_db_prepare_bind(
-        db,
-        "SELECT accepted_on, limit_workdays, extension_days, extension_reason, extended_at, "
-        "due_on, stopped_on FROM case_time_limits WHERE case_id = ?",
-        "i", id);
-    if (st == NULL)
-        return mz_error_internal(err, mz_db_errmsg(db));
-    int rc = mz_stmt_step(st), due = 0, stop = 0;
-    json_t *tl = json_null();
-    if (rc == MZ_DB_ROW && mz_date_parse(mz_stmt_text(st, 5), &due) == 0) {
-        const char *stopped = mz_stmt_text(st, 6);
-        int running = stopped == NULL || mz_date_parse(stopped, &stop) != 0;
-        int end = running ? today : stop;
-        int late = mz_calendar_workdays_between(cal, due, end);
-        tl = json_pack(
-            "{s:s,s:I,s:I,s:s?,s:s?,s:s,s:s?,s:b,s:o,s:b,s:i}", "accepted_on", mz_stmt_text(st, 0),
-            "limit_workdays", (json_int_t)mz_stmt_int64(st, 1), "extension_days",
-            (json_int_t)mz_stmt_int64(st, 2), "extension_reason", mz_stmt_text(st, 3),
-            "extended_at", mz_stmt_text(st, 4), "due_on", mz_stmt_text(st, 5), "stopped_on",
-            stopped, "running", running, "remaining_workdays",
-            running ? json_integer(mz_calendar_workdays_between(cal, today, due)) : json_null(),
-            "overdue", end > due, "overdue_workdays", end > due ? late : 0);
-    }
-    mz_stmt_finalize(st);
-    if (rc < 0) {
-        json_decref(tl);
-        return mz_error_internal(err, mz_db_errmsg(db));
-    }
-    json_object_set_new(c, "time_limit", tl);
-    return 0;
+    int due = 0, stop = 0;
+    if (mz_date_parse(mz_stmt_text(st, 6), &due) != 0)
+        return json_null();
+    const char *stopped = mz_stmt_text(st, 7);
+    int running = stopped == NULL || mz_date_parse(stopped, &stop) != 0;
+    int end = running ? today : stop;
+    int late = mz_calendar_workdays_between(cal, due, end);
+    return json_pack(
+        "{s:s,s:I,s:I,s:s?,s:s?,s:s,s:s?,s:b,s:o,s:b,s:i}", "accepted_on", mz_stmt_text(st, 1),
+        "limit_workdays", (json_int_t)mz_stmt_int64(st, 2), "extension_days",
+        (json_int_t)mz_stmt_int64(st, 3), "extension_reason", mz_stmt_text(st, 4), "extended_at",
+        mz_stmt_text(st, 5), "due_on", mz_stmt_text(st, 6), "stopped_on", stopped, "running",
+        running, "remaining_workdays",
+        running ? json_integer(mz_calendar_workdays_between(cal, today, due)) : json_null(),
+        "overdue", end > due, "overdue_workdays", end > due ? late : 0);
 }
 
 #define NOTICE_COLUMNS                                                                             \
     "id, kind, number, title, issued_on, service_due_on, served_on, service_method, "              \
     "service_recipient, service_note, service_recorded_at, sha256, size "
 
-static json_t *notice_from_row(mz_stmt *st, int today)
+/* A notice read with NOTICE_COLUMNS from column o on. */
+static json_t *notice_from_row(mz_stmt *st, int o, int today)
 {
-    const char *due = mz_stmt_text(st, 5), *served = mz_stmt_text(st, 6);
+    const char *due = mz_stmt_text(st, o + 5), *served = mz_stmt_text(st, o + 6);
     int d, s, overdue = 0;
     if (due && mz_date_parse(due, &d) == 0)
         overdue = served ? (mz_date_parse(served, &s) == 0 && s > d) : today > d;
-    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:b,s:s,s:I}", "id",
-                     (json_int_t)mz_stmt_int64(st, 0), "kind", mz_stmt_text(st, 1), "number",
-                     mz_stmt_text(st, 2), "title", mz_stmt_text(st, 3), "issued_on",
-                     mz_stmt_text(st, 4), "service_due_on", due, "served_on", served,
-                     "service_method", mz_stmt_text(st, 7), "service_recipient",
-                     mz_stmt_text(st, 8), "service_note", mz_stmt_text(st, 9),
-                     "service_recorded_at", mz_stmt_text(st, 10), "service_overdue", overdue,
-                     "sha256", mz_stmt_text(st, 11), "size", (json_int_t)mz_stmt_int64(st, 12));
+    return json_pack(
+        "{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:b,s:s,s:I}", "id",
+        (json_int_t)mz_stmt_int64(st, o + 0), "kind", mz_stmt_text(st, o + 1), "number",
+        mz_stmt_text(st, o + 2), "title", mz_stmt_text(st, o + 3), "issued_on",
+        mz_stmt_text(st, o + 4), "service_due_on", due, "served_on", served, "service_method",
+        mz_stmt_text(st, o + 7), "service_recipient", mz_stmt_text(st, o + 8), "service_note",
+        mz_stmt_text(st, o + 9), "service_recorded_at", mz_stmt_text(st, o + 10), "service_overdue",
+        overdue, "sha256", mz_stmt_text(st, o + 11), "size", (json_int_t)mz_stmt_int64(st, o + 12));
+}
+
+/* "SELECT <columns> FROM <table> WHERE case_id IN (the ids of items)<tail>", prepared. */
+static mz_stmt *for_cases(mz_db *db, const char *head, json_t *items, const char *tail)
+{
+    mz_query q;
+    mz_query_init(&q, head);
+    for (size_t i = 0; i < json_array_size(items); i++)
+        mz_query_add(&q, i ? ",?" : "?", "i",
+                     (int64_t)json_integer_value(json_object_get(json_array_get(items, i), "id")));
+    mz_query_add(&q, tail, "");
+    mz_stmt *st = mz_query_prepare(db, &q);
+    mz_query_cleanup(&q);
+    return st;
+}
+
+/* The item of items whose id is id, or NULL. */
+static json_t *item_of(json_t *items, int64_t id)
+{
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *c = json_array_get(items, i);
+        if ((int64_t)json_integer_value(json_object_get(c, "id")) == id)
+            return c;
+    }
+    return NULL;
+}
+
+/*
+ * time_limit, notices and notice_overdue of every case of a list (notices only
+ * when keep): two queries for the whole page, and the calendar only when a
+ * case has a time limit.
+ */
+static int add_limits_to_list(mz_db *db, json_t *items, int today, int keep, mz_error *err)
+{
+    mz_calendar *cal = NULL;
+    size_t n = json_array_size(items);
+    int rc = MZ_DB_ERROR;
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *c = json_array_get(items, i);
+        json_object_set_new(c, "time_limit", json_null());
+        json_object_set_new(c, "notices", json_array());
+        json_object_set_new(c, "notice_overdue", json_false());
+    }
+    mz_stmt *st = for_cases(db, "SELECT " LIMIT_COLUMNS "FROM case_time_limits WHERE case_id IN (",
+                            items, ")");
+    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        json_t *c = item_of(items, mz_stmt_int64(st, 0));
+        if (c == NULL)
+            continue;
+        if (cal == NULL && load_calendar(db, &cal, err) < 0) {
+            mz_stmt_finalize(st);
+            return -1;
+        }
+        json_object_set_new(c, "time_limit", time_limit_from_row(cal, st, today));
+    }
+    mz_stmt_finalize(st);
+    mz_calendar_free(cal);
+    if (rc < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    st = for_cases(db, "SELECT case_id, " NOTICE_COLUMNS "FROM case_notices WHERE case_id IN (",
+                   items, ") ORDER BY id");
+    rc = MZ_DB_ERROR;
+    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        json_t *c = item_of(items, mz_stmt_int64(st, 0)), *notice;
+        if (c == NULL)
+            continue;
+        notice = notice_from_row(st, 1, today);
+        if (json_is_true(json_object_get(notice, "service_overdue")) &&
+            json_is_null(json_object_get(notice, "served_on")))
+            json_object_set_new(c, "notice_overdue", json_true());
+        json_array_append_new(json_object_get(c, "notices"), notice);
+    }
+    mz_stmt_finalize(st);
+    if (rc < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (!keep)
+        for (size_t i = 0; i < n; i++)
+            json_object_del(json_array_get(items, i), "notices");
+    return 0;
 }
 
 /* The case's notices (without bytes) into c["notices"], and c["notice_overdue"]. */
 static int add_notices(mz_db *db, json_t *c, int today, mz_error *err)
 {
-    json_t *items = json_array();
-    int any = 0;
-    mz_stmt *st = mz_db_prepare_bind(
-        db, "SELECT " NOTICE_COLUMNS "FROM case_notices WHERE case_id = ? ORDER BY id", "i",
-        (int64_t)json_integer_value(json_object_get(c, "id")));
-    int rc = MZ_DB_ERROR;
-    while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW) {
-        json_t *n = notice_from_row(st, today);
-        any |= json_is_true(json_object_get(n, "service_overdue")) &&
-               json_is_null(json_object_get(n, "served_on"));
-        json_array_append_new(items, n);
-    }
-    mz_stmt_finalize(st);
-    if (rc < 0) {
-        json_decref(items);
-        return mz_error_internal(err, mz_db_errmsg(db));
-    }
-    json_object_set_new(c, "notices", items);
-    json_object_set_new(c, "notice_overdue", json_boolean(any));
-    return 0;
-}
-
-/* time_limit, notices and notice_overdue of every case of a list (notices only when keep). */
-static int add_limits_to_list(mz_db *db, json_t *items, int today, int keep, mz_error *err)
-{
-    mz_calendar *cal = NULL;
-    if (json_array_size(items) == 0)
-        return 0;
-    if (load_calendar(db, &cal, err) < 0)
-        return -1;
-    for (size_t i = 0; i < json_array_size(items); i++) {
-        json_t *c = json_array_get(items, i);
-        if (add_time_limit(db, cal, c, today, err) < 0 || add_notices(db, c, today, err) < 0) {
-            mz_calendar_free(cal);
-            return -1;
-        }
-        if (!keep)
-            json_object_del(c, "notices");
-    }
-    mz_calendar_free(cal);
-    return 0;
+    json_t *one = json_pack("[O]", c);
+    int rc = add_limits_to_list(db, one, today, 1, err);
+    json_decref(one);
+    return rc;
 }
 
 static int add_limits(mz_db *db, json_t *c, int today, mz_error *err)
@@ -1307,7 +1342,7 @@ int mz_case_notice_serve(mz_db *db, const mz_case_registry *reg, const mz_actor 
         if (st == NULL || mz_stmt_step(st) != MZ_DB_ROW) {
             rc = mz_error_internal(err, mz_db_errmsg(db));
         } else {
-            *out = notice_from_row(st, today);
+            *out = notice_from_row(st, 0, today);
         }
         mz_stmt_finalize(st);
     }
@@ -2007,54 +2042,70 @@ static int run_list(mz_db *db, const mz_case_registry *reg, mz_stmt *st, int tod
     return 0;
 }
 
-#define LIST_WHERE                                                                                 \
-    "WHERE c.region_code LIKE ? AND (? = '' OR c.region_code LIKE ?) "                             \
-    "AND (? = '' OR c.case_type = ?) AND (? = '' OR c.state = ?) "                                 \
-    "AND (? < 0 OR c.relative_of_staff = ?) "                                                      \
-    "AND (? < 0 OR (? = 1 AND c.closed_at IS NULL) OR (? = 0 AND c.closed_at IS NOT NULL)) "       \
-    "AND (? = 0 OR c.household_id = ?) AND (? = 0 OR c.applicant_person_id = ?) "                  \
-    "AND (? = 0 OR c.id IN (SELECT case_id FROM case_time_limits WHERE stopped_on IS NULL AND "    \
-    "due_on < ?) OR c.id IN (SELECT case_id FROM case_notices WHERE served_on IS NULL AND "        \
-    "service_due_on < ?)) "
+/* The list's WHERE: only the filters given, so that the planner can use their indexes. */
+static void list_where(mz_query *q, const mz_actor *actor, const mz_case_filter *f, const char *sub,
+                       const char *day)
+{
+    mz_query_region(q, "c.region_code", actor->scope_prefix);
+    if (*sub)
+        mz_query_region(q, "c.region_code", sub);
+    if (f->case_type && *f->case_type)
+        mz_query_add(q, " AND c.case_type = ?", "t", f->case_type);
+    if (f->state && *f->state)
+        mz_query_add(q, " AND c.state = ?", "t", f->state);
+    if (f->relative_of_staff >= 0)
+        mz_query_add(q, " AND c.relative_of_staff = ?", "i", (int64_t)f->relative_of_staff);
+    if (f->open == 1)
+        mz_query_add(q, " AND c.closed_at IS NULL", "");
+    else if (f->open == 0)
+        mz_query_add(q, " AND c.closed_at IS NOT NULL", "");
+    if (f->household_id)
+        mz_query_add(q, " AND c.household_id = ?", "i", f->household_id);
+    if (f->applicant_person_id)
+        mz_query_add(q, " AND c.applicant_person_id = ?", "i", f->applicant_person_id);
+    if (f->overdue == 1)
+        mz_query_add(q,
+                     " AND (c.id IN (SELECT case_id FROM case_time_limits WHERE stopped_on IS NULL "
+                     "AND due_on < ?) OR c.id IN (SELECT case_id FROM case_notices WHERE "
+                     "served_on IS NULL AND service_due_on < ?))",
+                     "tt", day, day);
+}
 
 int mz_case_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                  const mz_case_filter *f, int today, json_t **out, mz_error *err)
 {
-    char scope[16], sub[16] = "";
-    const char *type = f->case_type ? f->case_type : "", *state = f->state ? f->state : "";
-    int64_t total = 0, rel = f->relative_of_staff, open = f->open;
+    char sub[13] = "", day[11];
+    const char *type = f->case_type ? f->case_type : "";
+    int64_t total = 0;
     json_t *items = NULL;
-    scope_like(actor, scope);
+    mz_query q;
     if (f->region_code) {
-        char p[13];
         if (mz_region_level_of(f->region_code) < 0)
             return mz_error_set(err, 400, "invalid_parameter", "region", "区划代码须为12位数字");
-        mz_region_prefix(f->region_code, p);
-        snprintf(sub, sizeof sub, "%s%%", p);
+        mz_region_prefix(f->region_code, sub);
     }
     if (*type && mz_case_type_find(reg, type) == NULL)
         return mz_error_set(err, 400, "invalid_parameter", "type", "事项类型 %s 不存在", type);
-    int64_t hh = f->household_id, person = f->applicant_person_id, overdue = f->overdue == 1;
-    char day[11];
     mz_date_format(today, day);
-    if (mz_db_query_int64(db, &total, "SELECT COUNT(*) FROM cases c " LIST_WHERE,
-                          "ttttttt"
-                          "iiiiiiiii"
-                          "itt",
-                          scope, sub, sub, type, type, state, state, rel, rel, open, open, open, hh,
-                          hh, person, person, overdue, day, day) < 0)
+    mz_query_init(&q, "SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+    list_where(&q, actor, f, sub, day);
+    mz_stmt *st = mz_query_prepare(db, &q);
+    int rc = st ? mz_stmt_step(st) : MZ_DB_ERROR;
+    if (rc == MZ_DB_ROW)
+        total = mz_stmt_int64(st, 0);
+    mz_stmt_finalize(st);
+    mz_query_cleanup(&q);
+    if (rc != MZ_DB_ROW)
         return mz_error_internal(err, mz_db_errmsg(db));
-    mz_stmt *st = mz_db_prepare_bind(
-        db, "SELECT " CASE_COLUMNS CASE_FROM LIST_WHERE "ORDER BY c.id DESC LIMIT ? OFFSET ?",
-        "ttttttt"
-        "iiiiiiiii"
-        "itt"
-        "ii",
-        scope, sub, sub, type, type, state, state, rel, rel, open, open, open, hh, hh, person,
-        person, overdue, day, day, (int64_t)f->page_size, (int64_t)(f->page - 1) * f->page_size);
+    mz_query_init(&q, "SELECT " CASE_COLUMNS CASE_FROM "WHERE 1 = 1");
+    list_where(&q, actor, f, sub, day);
+    mz_query_add(&q, " ORDER BY c.id DESC LIMIT ? OFFSET ?", "ii", (int64_t)f->page_size,
+                 (int64_t)(f->page - 1) * f->page_size);
+    st = mz_query_prepare(db, &q);
+    mz_query_cleanup(&q);
     if (st == NULL)
         return mz_error_internal(err, mz_db_errmsg(db));
-    int rc = run_list(db, reg, st, today, &items, err);
+    rc = run_list(db, reg, st, today, &items, err);
     mz_stmt_finalize(st);
     if (rc == 0 && add_limits_to_list(db, items, today, 0, err) < 0) {
         json_decref(items);

@@ -15,17 +15,37 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * Prepared statements are kept per connection and reused: an API request runs
+ * the same few dozen statements again and again, and preparing (parsing and
+ * planning) costs more than running most of them.  A statement is handed out
+ * to one user at a time; finalizing it resets it back into the cache.
+ * SQLite re-prepares a kept statement by itself when the schema changes.
+ */
+#define STMT_CACHE 64
+
+struct cached {
+    char *sql; /* NULL: empty slot */
+    uint64_t hash;
+    sqlite3_stmt *h;
+    int in_use;
+    uint64_t used_at; /* for evicting the least recently used */
+};
+
 struct sqlite_db {
     struct mz_db base;
     sqlite3 *h;
+    struct cached cache[STMT_CACHE];
+    uint64_t clock;
 };
 
 struct sqlite_stmt {
     struct mz_stmt base;
     sqlite3_stmt *h;
-    int done;        /* ran to the end or failed; stepping again repeats result */
-    int result;      /* MZ_DB_OK or the error, once done */
-    int64_t changes; /* rows changed when it last ran to completion */
+    struct cached *slot; /* the cache slot it came from, or NULL */
+    int done;            /* ran to the end or failed; stepping again repeats result */
+    int result;          /* MZ_DB_OK or the error, once done */
+    int64_t changes;     /* rows changed when it last ran to completion */
 };
 
 static sqlite3 *handle_of(const mz_db *db)
@@ -69,8 +89,64 @@ static int map_rc(mz_db *db, int rc)
 
 static void sq_close(mz_db *db)
 {
+    struct sqlite_db *sd = (struct sqlite_db *)db;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        sqlite3_finalize(sd->cache[i].h);
+        mz_free(sd->cache[i].sql);
+    }
     sqlite3_close_v2(handle_of(db));
     mz_free(db);
+}
+
+static uint64_t sql_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* A free cached statement for sql, marked in use, or NULL. */
+static struct cached *cache_take(struct sqlite_db *db, const char *sql, uint64_t hash)
+{
+    for (int i = 0; i < STMT_CACHE; i++) {
+        struct cached *c = &db->cache[i];
+        if (c->sql && !c->in_use && c->hash == hash && strcmp(c->sql, sql) == 0) {
+            c->in_use = 1;
+            c->used_at = ++db->clock;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* Keeps a freshly prepared statement, evicting the least recently used free one; NULL when
+ * every slot is in use (the statement is then finalized after its use). */
+static struct cached *cache_put(struct sqlite_db *db, const char *sql, uint64_t hash,
+                                sqlite3_stmt *h)
+{
+    struct cached *victim = NULL;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        struct cached *c = &db->cache[i];
+        if (c->in_use)
+            continue;
+        if (c->sql == NULL) {
+            victim = c;
+            break;
+        }
+        if (victim == NULL || c->used_at < victim->used_at)
+            victim = c;
+    }
+    if (victim == NULL)
+        return NULL;
+    sqlite3_finalize(victim->h);
+    mz_free(victim->sql);
+    victim->sql = mz_strdup(sql);
+    victim->hash = hash;
+    victim->h = h;
+    victim->in_use = 1;
+    victim->used_at = ++db->clock;
+    return victim;
 }
 
 static int sq_exec(mz_db *db, const char *sql)
@@ -88,9 +164,19 @@ static mz_stmt *sq_prepare(mz_db *db, const char *sql)
     sqlite3 *h = handle_of(db);
     sqlite3_stmt *stmt = NULL, *extra = NULL;
     struct sqlite_stmt *st;
+    struct sqlite_db *sd = (struct sqlite_db *)db;
+    uint64_t hash = sql_hash(sql);
+    struct cached *c = cache_take(sd, sql, hash);
     const char *tail = NULL;
     int rc;
 
+    if (c != NULL) {
+        st = mz_calloc(1, sizeof(*st));
+        st->base.db = db;
+        st->h = c->h;
+        st->slot = c;
+        return &st->base;
+    }
     rc = sqlite3_prepare_v2(h, sql, -1, &stmt, &tail);
     if (rc != SQLITE_OK) {
         map_rc(db, rc);
@@ -109,6 +195,7 @@ static mz_stmt *sq_prepare(mz_db *db, const char *sql)
     st = mz_calloc(1, sizeof(*st));
     st->base.db = db;
     st->h = stmt;
+    st->slot = cache_put(sd, sql, hash, stmt);
     return &st->base;
 
 fail:
@@ -195,9 +282,16 @@ static int64_t sq_changes(const mz_stmt *st)
     return cstmt_of(st)->changes;
 }
 
-static void sq_finalize(mz_stmt *st)
+static void sq_finalize(mz_stmt *base)
 {
-    sqlite3_finalize(stmt_of(st)->h);
+    struct sqlite_stmt *st = stmt_of(base);
+    if (st->slot) {
+        sqlite3_reset(st->h);
+        sqlite3_clear_bindings(st->h);
+        st->slot->in_use = 0;
+    } else {
+        sqlite3_finalize(st->h);
+    }
     mz_free(st);
 }
 
@@ -237,6 +331,10 @@ mz_db *mz_sqlite_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     sqlite3_busy_timeout(db->h, 5000);
+    /* The query planner stability guarantee: plans never depend on bound values.  Without it a
+     * statement with `x LIKE ?` (every region scope) is prepared again on each run, since its
+     * plan could depend on the pattern — which defeats the statement cache. */
+    sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
     rc = sqlite3_exec(db->h,
                       "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
                       " PRAGMA synchronous = NORMAL;",
