@@ -223,6 +223,7 @@ void mz_h_resident_applications_create(mz_req *, mz_res *);
 void mz_h_resident_applications_list(mz_req *, mz_res *);
 void mz_h_resident_application_get(mz_req *, mz_res *);
 void mz_h_resident_attachment_add(mz_req *, mz_res *);
+void mz_h_resident_notice_pdf(mz_req *, mz_res *);
 void mz_h_online_applications_list(mz_req *, mz_res *);
 void mz_h_online_application_get(mz_req *, mz_res *);
 void mz_h_online_attachment_get(mz_req *, mz_res *);

@@ -5,6 +5,7 @@
  * and their intake are systems/assistance/online.h.  A resident logs in
  * through POST /session with the ID number as the username.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -357,5 +358,45 @@ void mz_h_online_application_accept(mz_req *req, mz_res *res)
     mz_res_json(res, 200, out);
     return;
 fail:
+    mz_res_error(res, &err);
+}
+
+/* GET /resident/applications/{id}/notices/{nid}.pdf: an audited read in its own transaction. */
+void mz_h_resident_notice_pdf(mz_req *req, mz_res *res)
+{
+    mz_error err;
+    int64_t id = 0, nid = 0;
+    const char *file = req->nparams > 1 ? req->params[1] : "";
+    char *end = NULL;
+    mz_error_clear(&err);
+    if (mz_req_param_id(req, 0, &id, &err) < 0)
+        goto fail;
+    long long v = strtoll(file, &end, 10);
+    if (end == file || v <= 0 || strcmp(end, ".pdf") != 0) {
+        mz_error_set(&err, 404, "not_found", NULL, "通知书不存在");
+        goto fail;
+    }
+    nid = (int64_t)v;
+    if (mz_db_begin(req->db) < 0) {
+        mz_error_internal(&err, mz_db_errmsg(req->db));
+        goto fail;
+    }
+    if (mz_online_resident_notice_pdf(req->db, registry(), &req->actor, id, nid, &res->body, &err) <
+        0) {
+        mz_db_rollback(req->db);
+        goto fail;
+    }
+    if (mz_db_commit(req->db) < 0) {
+        mz_error_internal(&err, mz_db_errmsg(req->db));
+        goto fail;
+    }
+    res->status = 200;
+    res->content_type = "application/pdf";
+    res->disposition =
+        mz_arena_printf(req->arena, "attachment; filename=\"notice-%lld.pdf\"", (long long)nid);
+    return;
+fail:
+    mz_buf_cleanup(&res->body);
+    mz_buf_init(&res->body);
     mz_res_error(res, &err);
 }

@@ -118,8 +118,8 @@ static const struct route routes[] = {
     /* Department data (部门数据) import.  The import's body is the file (http.c allows it
      * max_import_bytes); the error reports are audited downloads with their own transaction. */
     {"GET", "/api/v1/evidence/templates", mz_h_evidence_templates, "evidence:import:read", 0},
-    {"GET", "/api/v1/evidence/templates/{file}", mz_h_evidence_template_get,
-     "evidence:import:read", 0},
+    {"GET", "/api/v1/evidence/templates/{file}", mz_h_evidence_template_get, "evidence:import:read",
+     0},
     {"POST", "/api/v1/evidence/imports", mz_h_evidence_import, "evidence:import:create", R_WRITE},
     {"GET", "/api/v1/evidence/imports", mz_h_evidence_imports_list, "evidence:import:read", 0},
     {"GET", "/api/v1/evidence/imports/{id}", mz_h_evidence_import_get, "evidence:import:read", 0},
@@ -140,6 +140,9 @@ static const struct route routes[] = {
      "resident:application:read", 0},
     {"POST", "/api/v1/resident/applications/{id}/attachments", mz_h_resident_attachment_add,
      "resident:application:create", R_WRITE},
+    /* The decision notice of the resident's own case: an audited read, own transaction. */
+    {"GET", "/api/v1/resident/applications/{id}/notices/{file}", mz_h_resident_notice_pdf,
+     "resident:application:read", 0},
     {"GET", "/api/v1/online-applications", mz_h_online_applications_list,
      "assist:online_application:read", 0},
     {"GET", "/api/v1/online-applications/{id}", mz_h_online_application_get,

@@ -1203,15 +1203,15 @@ int mz_case_notices(mz_db *db, const mz_case_registry *reg, const mz_actor *acto
     return rc;
 }
 
-int mz_case_notice_pdf(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid, mz_buf *out,
-                       mz_error *err)
+/* The PDF of notice nid of case id, audited as the actor's view; like: the region scope. */
+static int notice_pdf(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid, const char *like,
+                      mz_buf *out, mz_error *err)
 {
-    char like[16], idb[24];
+    char idb[24];
     char *b64 = NULL, *region = NULL, *num = NULL, *sha = NULL;
     unsigned char *bytes = NULL;
     size_t n = 0;
     int rc = -1;
-    scope_like(actor, like);
     mz_stmt *st = mz_db_prepare_bind(
         db,
         "SELECT n.content, c.region_code, n.number, n.sha256, n.kind FROM case_notices n "
@@ -1253,6 +1253,20 @@ out:
     mz_free(num);
     mz_free(sha);
     return rc;
+}
+
+int mz_case_notice_pdf(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid, mz_buf *out,
+                       mz_error *err)
+{
+    char like[16];
+    scope_like(actor, like);
+    return notice_pdf(db, actor, id, nid, like, out, err);
+}
+
+int mz_case_notice_pdf_for_party(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid,
+                                 mz_buf *out, mz_error *err)
+{
+    return notice_pdf(db, actor, id, nid, "%", out, err);
 }
 
 static const struct {

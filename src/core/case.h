@@ -286,6 +286,14 @@ int mz_case_notice_pdf(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid
                        mz_error *err);
 
 /*
+ * The same for the party the notice is addressed to, whom the caller has
+ * identified (a resident reading the case of their own online application):
+ * no region scope, still audited as the actor's view.
+ */
+int mz_case_notice_pdf_for_party(mz_db *db, const mz_actor *actor, int64_t id, int64_t nid,
+                                 mz_buf *out, mz_error *err);
+
+/*
  * Records the service (送达) of notice nid: served_on YYYY-MM-DD between the
  * issue day and today (400 invalid_value "served_on"), method direct, post,
  * left, entrusted, electronic or announcement (400 "method"), recipient 0-64

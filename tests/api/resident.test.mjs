@@ -8,7 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import {
-  admin, login, createUser, get, post, qs, expectError, expectStatus, expectList, strongPassword,
+  API, admin, login, createUser, get, post, qs, expectError, expectStatus, expectList, strongPassword,
 } from './lib.mjs';
 
 const TOWN = '321302001000'; // 幸福街道
@@ -77,6 +77,7 @@ before(async () => {
     village: ['village_worker', VILLAGE, '凤凰协理员'],
     town: ['township_worker', TOWN, '幸福经办人'],
     town2: ['township_worker', TOWN2, '项里经办人'],
+    townApprover: ['township_approver', TOWN, '幸福审批人'],
   };
   for (const [key, [role, region_code, display_name]] of Object.entries(cast)) {
     const u = await createUser({ prefix: `res${key}`, role, region_code, display_name });
@@ -276,4 +277,42 @@ test('the township worker returns one with reasons; the resident sees them and r
   expectError(await post('/resident/applications', a, application(a, { program: 'tekun', corrects_id: app.id })), 409, 'conflict', 'corrects_id');
   const list = await get('/resident/applications', a);
   assert.equal(list.json.items.find((x) => x.id === app.id).corrected_by, res.json.id);
+});
+
+test('the resident sees the decision notice of their case and downloads it; nobody else can', async () => {
+  const a = await resident('钱通知');
+  let res = await post('/resident/applications', a, application(a, { program: 'temporary', kind: 'emergency', requested_amount_fen: 50000 }));
+  expectStatus(res, 201);
+  const app = res.json;
+  res = await post(`/resident/applications/${app.id}/attachments`, a, { kind: 'application_form', filename: 'form.pdf', content: PDF });
+  expectStatus(res, 201, 'attachment');
+  res = await post(`/online-applications/${app.id}/accept`, s.town, { identity_checked: true });
+  expectStatus(res, 200, 'accept');
+  const caseId = res.json.case_id;
+  res = await get(`/resident/applications/${app.id}`, a);
+  assert.deepEqual(res.json.case.notices, [], 'no decision yet');
+
+  // 急难型: the township pays first, then completes the paperwork: approved, with a 批准通知书.
+  expectStatus(await post(`/cases/${caseId}/actions`, s.townApprover, { action: 'pay_first', data: { amount_fen: 50000 } }), 200, 'pay first');
+  expectStatus(await post(`/cases/${caseId}/actions`, s.town, { action: 'complete' }), 200, 'complete');
+  res = await get(`/resident/applications/${app.id}`, a);
+  expectStatus(res, 200);
+  assert.equal(res.json.case.notices.length, 1);
+  const notice = res.json.case.notices[0];
+  assert.match(notice.title, /批准/);
+  assert.ok(notice.number && notice.issued_on);
+
+  const download = async (who, path) => {
+    const r = await fetch(`${API}${path}`, { headers: { cookie: who.cookie } });
+    return { status: r.status, type: r.headers.get('content-type'), body: Buffer.from(await r.arrayBuffer()) };
+  };
+  const pdf = await download(a, `/resident/applications/${app.id}/notices/${notice.id}.pdf`);
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.type, 'application/pdf');
+  assert.equal(pdf.body.subarray(0, 5).toString(), '%PDF-');
+  // Another resident, another notice id, a malformed name: all 404.
+  const b = await resident('李旁人');
+  assert.equal((await download(b, `/resident/applications/${app.id}/notices/${notice.id}.pdf`)).status, 404);
+  assert.equal((await download(a, `/resident/applications/${app.id}/notices/${notice.id + 100000}.pdf`)).status, 404);
+  assert.equal((await download(a, `/resident/applications/${app.id}/notices/${notice.id}.txt`)).status, 404);
 });

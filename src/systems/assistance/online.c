@@ -497,6 +497,23 @@ static int add_case_progress(mz_db *db, const mz_case_registry *reg, json_t *a, 
     json_object_set_new(a, "case", c);
     if (rc < 0)
         return mz_error_internal(err, mz_db_errmsg(db));
+    /* The decision notices addressed to the applicant. */
+    st = mz_db_prepare_bind(db,
+                            "SELECT id, title, number, issued_on, served_on FROM case_notices "
+                            "WHERE case_id = ? ORDER BY id",
+                            "i", (int64_t)json_integer_value(cid));
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    json_t *notices = json_array();
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW)
+        json_array_append_new(
+            notices, json_pack("{s:I,s:s,s:s,s:s,s:s?}", "id", (json_int_t)mz_stmt_int64(st, 0),
+                               "title", mz_stmt_text(st, 1), "number", mz_stmt_text(st, 2),
+                               "issued_on", mz_stmt_text(st, 3), "served_on", mz_stmt_text(st, 4)));
+    mz_stmt_finalize(st);
+    json_object_set_new(c, "notices", notices);
+    if (rc < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
     json_object_set_new(
         a, "status_name",
         json_sprintf("已受理 · %s", json_string_value(json_object_get(c, "state_name"))));
@@ -514,6 +531,20 @@ int mz_online_resident_get(mz_db *db, const mz_case_registry *reg, const mz_acto
         return -1;
     }
     return 0;
+}
+
+int mz_online_resident_notice_pdf(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
+                                  int64_t id, int64_t nid, mz_buf *out, mz_error *err)
+{
+    json_t *a = NULL;
+    if (load(db, reg, actor, id, 1, &a, err) < 0)
+        return -1;
+    json_t *cid = json_object_get(a, "case_id");
+    int64_t case_id = json_is_integer(cid) ? (int64_t)json_integer_value(cid) : 0;
+    json_decref(a);
+    if (case_id == 0)
+        return mz_error_set(err, 404, "not_found", NULL, "通知书不存在");
+    return mz_case_notice_pdf_for_party(db, actor, case_id, nid, out, err);
 }
 
 int mz_online_resident_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,

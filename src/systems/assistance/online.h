@@ -71,9 +71,20 @@ int mz_online_attachment_add(mz_db *db, const mz_case_registry *reg, const mz_ac
 /* The resident's own submissions, newest first: {"items":[…]}. */
 int mz_online_resident_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                             json_t **out, mz_error *err);
-/* One of the resident's own submissions with what became of it; 404 otherwise. */
+/* One of the resident's own submissions with what became of it — for an
+ * accepted one the case's progress and its decision notices (id, title,
+ * number, issued_on, served_on); 404 otherwise. */
 int mz_online_resident_get(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                            int64_t id, json_t **out, mz_error *err);
+
+/*
+ * The PDF of decision notice nid of the case behind the resident's own
+ * accepted submission id (core/case.h, mz_case_notice_pdf_for_party: audited
+ * as the resident's view); 404 for another resident's submission, one not
+ * accepted, or a notice of another case.  Caller's transaction.
+ */
+int mz_online_resident_notice_pdf(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
+                                  int64_t id, int64_t nid, mz_buf *out, mz_error *err);
 
 typedef struct mz_online_filter {
     const char *status; /* NULL any */
