@@ -66,7 +66,7 @@ static int fail(const mz_error *err)
 
 static int cmd_run(mz_db *db, const mz_actor *cli, const char *month, int argc, char **argv)
 {
-    mz_payroll_options o = {.batch_size = 200,
+    mz_payroll_options o = {.batch_size = 1000,
                             .stale_seconds = 120,
                             .progress = progress,
                             .amount = mz_assist_payroll_amount};

@@ -679,7 +679,7 @@ int mz_ev_import_file(mz_db *db, const mz_actor *actor, const mz_ev_import *o, c
     char sha[65], now[21];
     unsigned char h[crypto_hash_sha256_BYTES];
     int as_of, rc = -1, xlsx;
-    int64_t cache_before = 0;
+    int cache_on = 0;
     int rc_bulk;
     json_t *after = NULL;
 
@@ -749,14 +749,9 @@ int mz_ev_import_file(mz_db *db, const mz_actor *actor, const mz_ev_import *o, c
         return mz_error_internal(err, mz_db_errmsg(db));
 
     snprintf(m.batch_text, sizeof m.batch_text, "%lld", (long long)m.batch_id);
-    /*
-     * SQLite's default page cache (2 MB) makes a large import spill index pages
-     * to the WAL and read them back over and over; a larger cache for the
-     * import's duration keeps it at the speed of a bulk load.
-     */
-    if (mz_db_kind_of(db) == MZ_DB_SQLITE &&
-        mz_db_query_int64(db, &cache_before, "PRAGMA cache_size", "") == MZ_DB_ROW)
-        mz_db_exec(db, "PRAGMA cache_size = -262144");
+    /* A large import keeps its index pages in memory instead of spilling them to the WAL. */
+    mz_db_batch_cache(db, 1);
+    cache_on = 1;
     static const char *const record_cols[] = {
         "batch_id",  "source",  "as_of", "row_no",     "id_number",   "name", "ref", "kind",
         "date_from", "date_to", "month", "amount_fen", "amount2_fen", "qty",  "note"};
@@ -812,11 +807,8 @@ int mz_ev_import_file(mz_db *db, const mz_actor *actor, const mz_ev_import *o, c
     rc = 0;
 done:
     mz_bulk_cancel(m.bulk);
-    if (cache_before != 0) {
-        char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %lld", (long long)cache_before);
-        mz_db_exec(db, pragma);
-    }
+    if (cache_on)
+        mz_db_batch_cache(db, 0);
     json_decref(after);
     mz_free(m.errors);
     return rc;

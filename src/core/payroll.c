@@ -583,10 +583,17 @@ int mz_payroll_run(mz_db *db, const mz_actor *actor, const char *month,
     if (!mine && strcmp(state, "generating") == 0)
         return mz_error_set(err, 409, "payroll_busy", NULL, "%s 的发放正由另一进程生成，请稍后",
                             month);
-    if (mine && (apply_ends(&j, err) < 0 || phase(&j, "regular", regular_batch, err) < 0 ||
-                 phase(&j, "back_pay", back_pay_batch, err) < 0 ||
-                 phase(&j, "recovery", recovery_batch, err) < 0 || finish(&j, err) < 0))
-        return -1;
+    if (mine) {
+        mz_db_batch_cache(db, 1);
+        int rc = apply_ends(&j, err) < 0 || phase(&j, "regular", regular_batch, err) < 0 ||
+                         phase(&j, "back_pay", back_pay_batch, err) < 0 ||
+                         phase(&j, "recovery", recovery_batch, err) < 0 || finish(&j, err) < 0
+                     ? -1
+                     : 0;
+        mz_db_batch_cache(db, 0);
+        if (rc < 0)
+            return -1;
+    }
     if (mz_payroll_get(db, actor, month, out, err) < 0)
         return -1;
     json_object_set_new(*out, "generated_now", json_boolean(mine));

@@ -237,7 +237,6 @@ typedef struct imp {
     keyindex p_index;
     int existing_persons; /* 1: the registry has persons, check each number against it */
     int partial_scope;    /* 1: the actor's region does not cover every village */
-    int64_t cache_size;   /* SQLite's page cache setting before the import, 0 unchanged */
     int64_t base_person, base_household;
     int64_t last_enrollment; /* the greatest enrollment id before the import */
     /* the file being read */
@@ -832,12 +831,7 @@ int mz_registry_import(mz_db *db, const mz_actor *actor, const mz_registry_impor
     int64_t existing = 0;
     int rc = -1;
 
-    /* A city's tables outgrow SQLite's default 2 MB page cache many times over; with a
-     * larger one the transaction's pages stay in memory instead of spilling to the WAL and
-     * being read back.  Bounded, and restored at the end. */
-    if (mz_db_kind_of(db) == MZ_DB_SQLITE &&
-        mz_db_query_int64(db, &m.cache_size, "PRAGMA cache_size", "") == MZ_DB_ROW)
-        mz_db_exec(db, "PRAGMA cache_size = -262144");
+    mz_db_batch_cache(db, 1);
     if (load_villages(&m) < 0 || max_id(&m, "persons", &m.base_person) < 0 ||
         max_id(&m, "households", &m.base_household) < 0 ||
         max_id(&m, "enrollments", &m.last_enrollment) < 0)
@@ -923,11 +917,7 @@ int mz_registry_import(mz_db *db, const mz_actor *actor, const mz_registry_impor
     json_decref(after);
     r->households = m.nhh;
 done:
-    if (m.cache_size) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)m.cache_size);
-        mz_db_exec(db, sql);
-    }
+    mz_db_batch_cache(db, 0);
     mz_bulk_cancel(m.bulk);
     mz_free(m.known_index.slot);
     mz_free(m.known);

@@ -543,3 +543,9 @@ void mz_bulk_cancel(mz_bulk *b)
     track(b->db, MZ_DB_ERROR);
     bulk_free(b);
 }
+
+void mz_db_batch_cache(mz_db *db, int on)
+{
+    if (mz_db_kind_of(db) == MZ_DB_SQLITE)
+        mz_db_exec(db, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000");
+}

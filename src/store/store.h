@@ -103,6 +103,15 @@ void mz_stmt_finalize(mz_stmt *st); /* NULL is fine */
 int mz_db_query_int64(mz_db *db, int64_t *out, const char *sql, const char *types, ...);
 /* *out is a malloc'd copy (free with mz_free), NULL for SQL NULL. */
 int mz_db_query_text(mz_db *db, char **out, const char *sql, const char *types, ...);
+/*
+ * For a batch job's connection: on SQLite a page cache of 256 MB (on = 1) —
+ * a city's tables outgrow the default 2 MB many times over, and a long
+ * transaction's pages would otherwise spill to the WAL and be read back —
+ * or the default again (on = 0).  Nothing on PostgreSQL, whose cache is the
+ * server's.
+ */
+void mz_db_batch_cache(mz_db *db, int on);
+
 /* Runs a statement that returns no rows; *changes (may be NULL) gets rows changed. */
 int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, ...);
 
@@ -126,7 +135,8 @@ mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns,
 int mz_bulk_row(mz_bulk *b, const char *const *values);
 /* Sends what is buffered and finishes: 0 or a negative mz_db_err.  Frees b. */
 int mz_bulk_end(mz_bulk *b);
-/* Abandons the insert (PostgreSQL: the COPY fails, dooming the transaction).  Frees b; NULL is fine. */
+/* Abandons the insert (PostgreSQL: the COPY fails, dooming the transaction).  Frees b; NULL is
+ * fine. */
 void mz_bulk_cancel(mz_bulk *b);
 
 #endif
