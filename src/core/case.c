@@ -2060,9 +2060,15 @@ static int run_list(mz_db *db, const mz_case_registry *reg, mz_stmt *st, int tod
 static void list_where(mz_query *q, const mz_actor *actor, const mz_case_filter *f, const char *sub,
                        const char *day)
 {
-    mz_query_region(q, "c.region_code", actor->scope_prefix);
-    if (*sub)
+    /* One range, the narrower of the scope and the filter: with two on the same column the
+     * planner, not seeing the values, may use the wider one and filter the rest row by row. */
+    const char *scope = actor->scope_prefix;
+    if (*sub == '\0' || strncmp(scope, sub, strlen(sub)) == 0)
+        mz_query_region(q, "c.region_code", scope);
+    else if (strncmp(sub, scope, strlen(scope)) == 0)
         mz_query_region(q, "c.region_code", sub);
+    else
+        mz_query_add(q, " AND 1 = 0", ""); /* a filter outside the scope: nothing */
     if (f->case_type && *f->case_type)
         mz_query_add(q, " AND c.case_type = ?", "t", f->case_type);
     if (f->state && *f->state)
