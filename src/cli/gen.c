@@ -1014,13 +1014,22 @@ static void deposit(gen *g, const household *h, const char *bank, const char *ac
            Y(balance, b), on);
 }
 
-/* The first living member for whom ok() holds, or NULL. */
-static const member *first_member(const household *h, const int *alive, int (*ok)(const member *))
+/* The first member who did not die for whom ok() holds, from member `from` on, round; or NULL. */
+static const member *first_member(const household *h, const int *dead, int from,
+                                  int (*ok)(const member *))
 {
-    for (int i = 0; i < h->n; i++)
-        if (alive[i] && ok(&h->m[i]))
+    for (int k = 0; k < h->n; k++) {
+        int i = (from + k) % h->n;
+        if (!dead[i] && ok(&h->m[i]))
             return &h->m[i];
+    }
     return NULL;
+}
+
+static int anyone(const member *m)
+{
+    (void)m;
+    return 1;
 }
 
 static int is_elder(const member *m)
@@ -1033,6 +1042,7 @@ static void evidence(gen *g, household *h)
     rng *r = &g->e;
     int dibao = h->program && strcmp(h->program, "dibao") == 0;
     int low = dibao || (h->program && strcmp(h->program, "edge") == 0);
+    int dead[MAX_MEMBERS];  /* died in the year before as_of */
     int alive[MAX_MEMBERS]; /* still alive on the first day of the month of the records */
     int month_start = mz_month_first_day(g->month);
     char a[32], b[32], on[11], off[11], firm[64];
@@ -1042,6 +1052,7 @@ static void evidence(gen *g, household *h)
         const member *m = &h->m[i];
         int p = m->age < 60 ? 2 : m->age < 80 ? 15 : 60;
         alive[i] = 1;
+        dead[i] = 0;
         if (!per_mille(r, p))
             continue;
         int day = past_day(g, 1);
@@ -1053,6 +1064,7 @@ static void evidence(gen *g, household *h)
         g->c.deaths++;
         if (h->program)
             g->c.deaths_enrolled++;
+        dead[i] = 1;
         alive[i] = day >= month_start;
     }
 
@@ -1098,9 +1110,11 @@ static void evidence(gen *g, household *h)
     if (!h->program && h->nbusiness > 0)
         registration(g, h, &h->m[0], 1, h->business_value);
 
-    /* Hospital stays and chronic outpatient care in the year before as_of. */
+    /* Hospital stays and chronic outpatient care in the year before as_of, of the living. */
     for (int i = 0; i < h->n; i++) {
         const member *m = &h->m[i];
+        if (dead[i])
+            continue;
         int p = m->age < 18 ? 60 : m->age < 60 ? 100 : m->age < 80 ? 250 : 400;
         if (per_mille(r, p + (m->illness ? 300 : 0))) {
             int64_t total = between(r, 300000, m->illness ? 8000000 : 4000000);
@@ -1113,9 +1127,10 @@ static void evidence(gen *g, household *h)
                    Y(total * between(r, 20, 40) / 100, b), hospital(g, h));
         }
     }
-    if (!h->program && quota(&g->c.planted_medical, &g->elig_medical, PLANT_MEDICAL)) {
+    const member *patient = first_member(h, dead, (int)below(r, (uint64_t)h->n), anyone);
+    if (!h->program && patient && quota(&g->c.planted_medical, &g->elig_medical, PLANT_MEDICAL)) {
         int64_t total = between(r, 20000000, 60000000);
-        stay(g, h, &h->m[below(r, (uint64_t)h->n)], total, between(r, 4000000, 15000000));
+        stay(g, h, patient, total, between(r, 4000000, 15000000));
     }
 
     /* Property: each declared home, the first at the household's address; a few sold ones. */
@@ -1129,8 +1144,11 @@ static void evidence(gen *g, household *h)
                      (int)between(r, 1, 30), (int)between(r, 101, 2802));
         home(g, h, area, where, 0);
     }
-    if (per_mille(r, 20))
-        home(g, h, between(r, 5000, 12000), "宿城区幸福街道老城区", 1);
+    if (per_mille(r, 20)) {
+        char where[192];
+        snprintf(where, sizeof where, "%s老街%d号", h->v->township_name, (int)between(r, 1, 300));
+        home(g, h, between(r, 5000, 12000), where, 1);
+    }
     if (low && quota(&g->c.planted_property, &g->elig_property, PLANT_PROPERTY)) {
         char where[192];
         snprintf(where, sizeof where, "宿城区%s小区%d幢%d室", firm_a[below(r, N(firm_a))],
@@ -1169,7 +1187,7 @@ static void evidence(gen *g, household *h)
         if (m->disability) {
             certificate(g, m, disability_zh(m->disability), m->grade,
                         g->o->as_of - 30 - (int)below(r, 9 * 365));
-        } else if (alive[i] &&
+        } else if (!dead[i] &&
                    quota(&g->c.planted_disability, &g->elig_disability, PLANT_DISABILITY)) {
             static const char *const severe[] = {"肢体", "精神", "智力", "视力", "多重"};
             certificate(g, m, severe[below(r, N(severe))], (int)between(r, 1, 2), past_day(g, 1));
@@ -1193,14 +1211,14 @@ static void evidence(gen *g, household *h)
         bank_account(r, other, acct);
         deposit(g, h, other->name, acct, between(r, 5000000, 20000000));
     }
-    const member *worker = first_member(h, alive, can_work);
+    const member *worker = first_member(h, dead, 0, can_work);
     if (worker && quota(&g->c.planted_employment, &g->elig_employment, PLANT_EMPLOYMENT)) {
         int64_t base = between(r, 450000, 800000);
         employer(g, firm);
         contribution(g, worker, base, firm);
         wage_tax(g, worker, base, firm);
     }
-    const member *elder = first_member(h, alive, is_elder);
+    const member *elder = first_member(h, dead, 0, is_elder);
     if (elder && quota(&g->c.planted_pension, &g->elig_pension, PLANT_PENSION)) {
         birthday_month(elder, 60, on);
         ev_row(g, EV_PENSION, "%s,%s,企业职工,%s,%s,%s", elder->id, elder->name, g->month_s,
