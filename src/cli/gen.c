@@ -29,11 +29,11 @@
 #include <sys/stat.h>
 
 #include "base/date.h"
-#include "core/evidence.h"
 #include "base/idnum.h"
 #include "base/mem.h"
 #include "base/money.h"
 #include "base/strnum.h"
+#include "core/evidence.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_AGE 99
