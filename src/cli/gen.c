@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 #include "base/mem.h"
 #include "base/money.h"
 #include "base/strnum.h"
+#include "core/evidence.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_AGE 99
@@ -180,6 +182,7 @@ typedef struct member {
     int grade;
     const char *labour;
     int illness, self_care_unable, in_school;
+    int64_t wage, business, pension, basic; /* monthly incomes written, fen */
 } member;
 
 typedef struct gen {
@@ -197,6 +200,15 @@ typedef struct gen {
     int seq_days;
     FILE *f_households, *f_persons, *f_incomes, *f_assets, *f_enrollments;
     mz_gen_counts c;
+    /* Department data (see "department data" below). */
+    rng e; /* its own stream, so that the registry files do not depend on it */
+    FILE *f_ev[MZ_GEN_EV_N];
+    int month; /* the month monthly records belong to: the one before as_of */
+    char month_s[8];
+    int64_t seq_death, seq_property, seq_plate, seq_credit;
+    /* Running quotas of the planted discrepancies: households (persons) eligible so far. */
+    int64_t elig_vehicle, elig_property, elig_business, elig_employment, elig_pension, elig_deposit,
+        elig_disability, elig_medical;
 } gen;
 
 /* ---- regions ---------------------------------------------------------------------- */
@@ -411,6 +423,13 @@ typedef struct household {
     enum family type;
     village *v;
     char no[24];
+    /* What was written, for the department data to agree with. */
+    const char *program; /* "dibao", "tekun", "edge" or NULL */
+    const char *bank;
+    char account[20], address[192];
+    int nhousing, nvehicle, nbusiness;
+    int64_t housing[4], vehicle[4], business_value, deposit; /* fen; deposit -1 none */
+    int vehicle_exempt[4];
 } household;
 
 static member *add(household *h, const char *relation, int age, int male)
@@ -508,19 +527,38 @@ static void yuan(int64_t fen, char out[32])
     mz_money_format(fen, out);
 }
 
-static void income(gen *g, const household *h, const member *m, const char *type, int64_t fen)
+static void income(gen *g, household *h, const member *m, const char *type, int64_t fen)
 {
     char y[32];
     if (fen <= 0)
         return;
+    member *w = &h->m[m - h->m];
+    if (strcmp(type, "wage") == 0)
+        w->wage += fen;
+    else if (strcmp(type, "business") == 0)
+        w->business += fen;
+    else if (strcmp(type, "pension") == 0)
+        w->pension += fen;
+    else if (strcmp(type, "basic_pension") == 0)
+        w->basic += fen;
     yuan(fen, y);
     fprintf(g->f_incomes, "%s,%s,%s,%s,%s\n", h->no, m->id, type, y, g->since);
     g->c.incomes++;
 }
 
-static void asset(gen *g, const household *h, const char *type, int64_t fen, int exempt)
+static void asset(gen *g, household *h, const char *type, int64_t fen, int exempt)
 {
     char y[32];
+    if (strcmp(type, "housing") == 0 && h->nhousing < 4)
+        h->housing[h->nhousing++] = fen;
+    else if (strcmp(type, "vehicle") == 0 && h->nvehicle < 4) {
+        h->vehicle_exempt[h->nvehicle] = exempt;
+        h->vehicle[h->nvehicle++] = fen;
+    } else if (strcmp(type, "business") == 0) {
+        h->nbusiness++;
+        h->business_value = fen;
+    } else if (strcmp(type, "deposit") == 0)
+        h->deposit = fen;
     yuan(fen, y);
     fprintf(g->f_assets, "%s,%s,%s,%d,%s\n", h->no, type, y, exempt, g->since);
     g->c.assets++;
@@ -533,7 +571,7 @@ static int can_work(const member *m)
 }
 
 /* Exempt incomes everyone of the kind gets: elders' basic pension in villages, etc. */
-static void exempt_incomes(gen *g, const household *h)
+static void exempt_incomes(gen *g, household *h)
 {
     for (int i = 0; i < h->n; i++) {
         const member *m = &h->m[i];
@@ -548,7 +586,7 @@ static void exempt_incomes(gen *g, const household *h)
  * A household with counted monthly income total, spread over those who can
  * work (wages), else as maintenance paid to the head; exempt incomes beside.
  */
-static void counted_income(gen *g, const household *h, int64_t total)
+static void counted_income(gen *g, household *h, int64_t total)
 {
     int workers[MAX_MEMBERS], nw = 0;
     for (int i = 0; i < h->n; i++)
@@ -564,7 +602,7 @@ static void counted_income(gen *g, const household *h, int64_t total)
     exempt_incomes(g, h);
 }
 
-static void ordinary_economy(gen *g, const household *h)
+static void ordinary_economy(gen *g, household *h)
 {
     int urban = h->v->urban;
     for (int i = 0; i < h->n; i++) {
@@ -596,7 +634,7 @@ static void ordinary_economy(gen *g, const household *h)
 }
 
 /* Assets that pass the tests: small deposits, at most one home, a disability vehicle. */
-static void modest_assets(gen *g, const household *h)
+static void modest_assets(gen *g, household *h)
 {
     int64_t limit = 24 * g->o->standard_fen * h->n;
     if (per_mille(&g->r, 600))
@@ -662,6 +700,7 @@ static void economy(gen *g, household *h, int64_t made)
         modest_assets(g, h);
         enrollment(g, h, m, "tekun", "tekun", 1, -1, care_level(m->self_care_unable),
                    s * 13000 / 10000 + care);
+        h->program = "tekun";
         g->c.tekun_persons++;
         return;
     }
@@ -672,6 +711,7 @@ static void economy(gen *g, household *h, int64_t made)
         counted_income(g, h, pci * n + (int64_t)below(&g->r, (uint64_t)n));
         modest_assets(g, h);
         enrollment(g, h, &h->m[0], "dibao", "dibao", (int)n, pci, "", (s - pci) * n);
+        h->program = "dibao";
         g->c.dibao_households++;
         g->c.dibao_persons += n;
         return;
@@ -681,6 +721,7 @@ static void economy(gen *g, household *h, int64_t made)
         counted_income(g, h, pci * n + (int64_t)below(&g->r, (uint64_t)n));
         modest_assets(g, h);
         enrollment(g, h, &h->m[0], "edge", "edge", (int)n, pci, "", 0);
+        h->program = "edge";
         g->c.edge_households++;
         g->c.edge_persons += n;
         return;
@@ -688,12 +729,12 @@ static void economy(gen *g, household *h, int64_t made)
     ordinary_economy(g, h);
 }
 
-static void bank_account(gen *g, const struct bank *b, char out[20])
+static void bank_account(rng *r, const struct bank *b, char out[20])
 {
     int sum = 0;
     memcpy(out, b->bin, 6);
     for (int i = 6; i < 18; i++)
-        out[i] = (char)('0' + below(&g->r, 10));
+        out[i] = (char)('0' + below(r, 10));
     for (int i = 17, dbl = 1; i >= 0; i--, dbl = !dbl) {
         int v = out[i] - '0';
         if (dbl && (v *= 2) > 9)
@@ -707,14 +748,16 @@ static void bank_account(gen *g, const struct bank *b, char out[20])
 static void write_household(gen *g, household *h)
 {
     const struct bank *b = &banks[below(&g->r, N(banks))];
-    char account[20], address[192];
+    char *account = h->account, *address = h->address;
     int no = ++h->v->households;
-    bank_account(g, b, account);
+    h->bank = b->name;
+    h->deposit = -1;
+    bank_account(&g->r, b, account);
     if (h->v->urban)
-        snprintf(address, sizeof address, "%s%s%d幢%d室", h->v->township_name, h->v->name,
+        snprintf(address, sizeof h->address, "%s%s%d幢%d室", h->v->township_name, h->v->name,
                  1 + no / 60, 101 + no % 60);
     else
-        snprintf(address, sizeof address, "%s%s%d组%d号", h->v->township_name, h->v->name,
+        snprintf(address, sizeof h->address, "%s%s%d组%d号", h->v->township_name, h->v->name,
                  1 + no / 40, 1 + no % 40);
     fprintf(g->f_households, "%s,%s,%s,%s,%s,%s\n", h->no, h->v->code,
             h->v->urban ? "urban" : "rural", address, b->name, account);
@@ -731,6 +774,455 @@ static void write_household(gen *g, household *h)
             g->c.aged60++;
         if (m->age < 18)
             g->c.under18++;
+    }
+}
+
+/* ---- department data -------------------------------------------------------------- */
+
+/*
+ * The departments' records about the households just written, into
+ * evidence/<kind>.csv in each source's template (core/evidence_sources.c).
+ * Monthly records (pensions, contributions, benefits, tax) are for the month
+ * before as_of; events (deaths, hospital stays) fall in the year before it.
+ * All draws come from g->e.  docs/templates/synthetic.md lists the rates.
+ */
+
+const char *const mz_gen_ev_sources[MZ_GEN_EV_N] = {
+    "death",   "pension",  "social_insurance", "unemployment", "medical", "property",
+    "vehicle", "business", "housing_fund",     "tax",          "deposit", "disability"};
+enum {
+    EV_DEATH,
+    EV_PENSION,
+    EV_SOCIAL,
+    EV_UNEMPLOYMENT,
+    EV_MEDICAL,
+    EV_PROPERTY,
+    EV_VEHICLE,
+    EV_BUSINESS,
+    EV_FUND,
+    EV_TAX,
+    EV_DEPOSIT,
+    EV_DISABILITY
+};
+
+/* Planted discrepancies, per mille of the households (persons) each can concern. */
+#define PLANT_VEHICLE 40    /* 低保 households: a car the registry does not know */
+#define PLANT_PROPERTY 30   /* 低保 and 边缘 households: a second, undeclared home */
+#define PLANT_BUSINESS 20   /* 低保 households: a running 个体工商户 */
+#define PLANT_EMPLOYMENT 30 /* 低保 households with a member able to work: insured employment */
+#define PLANT_PENSION 50    /* 低保 households with a member aged 60+: an undeclared pension */
+#define PLANT_DEPOSIT 30    /* 低保 households: a large deposit at another bank */
+#define PLANT_DISABILITY 2  /* persons without disability: a new grade 1–2 certificate */
+#define PLANT_MEDICAL 5     /* households without enrollment: a very costly hospital stay */
+
+/* A running quota: exactly ceil(eligible × per_mille / 1000) of the eligible are taken. */
+static int quota(int64_t *planted, int64_t *eligible, int per_mille)
+{
+    (*eligible)++;
+    if (*planted * 1000 < (int64_t)per_mille * *eligible) {
+        (*planted)++;
+        return 1;
+    }
+    return 0;
+}
+
+static void ev_row(gen *g, int k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void ev_row(gen *g, int k, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(g->f_ev[k], fmt, ap);
+    va_end(ap);
+    fputc('\n', g->f_ev[k]);
+    g->c.ev[k]++;
+    g->c.ev_total++;
+}
+
+static const char *const firm_a[] = {"华达", "恒远", "金鼎", "苏宿", "洋河", "骆马湖",
+                                     "运河", "楚风", "宏图", "嘉禾", "鼎盛", "新源"};
+static const char *const firm_b[] = {"物流", "纺织", "电子", "食品", "建材", "商贸",
+                                     "机械", "酒业", "家具", "服饰", "农业", "科技"};
+static const char *const shop_kinds[] = {"便利店",     "五金店", "餐馆",   "理发店",  "水果店",
+                                         "建材经营部", "农资店", "服装店", "电动车行"};
+/* Parallel to county_shares: each county's own hospital. */
+static const char *const county_hospitals[] = {"宿城区人民医院", "宿豫区人民医院",
+                                               "沭阳县人民医院", "泗阳县人民医院",
+                                               "泗洪县人民医院", "宿迁市钟吾医院"};
+static const char *const city_hospitals[] = {"宿迁市第一人民医院", "宿迁市中医院",
+                                             "南京鼓楼医院集团宿迁医院"};
+
+static void employer(gen *g, char out[64])
+{
+    snprintf(out, 64, "宿迁市%s%s有限公司", firm_a[below(&g->e, N(firm_a))],
+             firm_b[below(&g->e, N(firm_b))]);
+}
+
+static void day_text(int day, char out[11])
+{
+    mz_date_format(day, out);
+}
+
+/* A day in the year before as_of, at least margin days before it. */
+static int past_day(gen *g, int margin)
+{
+    return g->o->as_of - margin - (int)below(&g->e, (uint64_t)(365 - margin));
+}
+
+/* Money as the templates write it: yuan with two decimals. */
+#define Y(fen, buf) (yuan((fen), (buf)), (buf))
+
+static const char *hospital(gen *g, const household *h)
+{
+    if (per_mille(&g->e, 400))
+        return city_hospitals[below(&g->e, N(city_hospitals))];
+    return county_hospitals[county_of(g, h->v) - g->counties];
+}
+
+/* A plate of 宿迁 (苏N) with five characters, distinct for the first 34⁵ vehicles. */
+static void plate(gen *g, char out[16])
+{
+    static const char cs[] = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    uint64_t x = ((uint64_t)g->seq_plate++ * 1000003u + 777u) % 45435424u; /* 34⁵ */
+    char body[6];
+    for (int i = 4; i >= 0; i--, x /= 34)
+        body[i] = cs[x % 34];
+    body[5] = '\0';
+    snprintf(out, 16, "苏N%s", body);
+}
+
+/* A 统一社会信用代码 (GB 32100, check character included), distinct per registration. */
+static void credit_code(gen *g, const household *h, int company, char out[19])
+{
+    static const char cs[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    static const int w[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+    uint64_t x = ((uint64_t)g->seq_credit++ * 1000003u + 4242u) % 1000000000u;
+    snprintf(out, 19, "9%c%.6s%09llu", company ? '1' : '2', h->v->code, (unsigned long long)x);
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (int)(strchr(cs, out[i]) - cs) * w[i];
+    out[17] = cs[(31 - sum % 31) % 31];
+    out[18] = '\0';
+}
+
+/* The day a person born as the ID says reaches age years (the 1st of that month). */
+static void birthday_month(const member *m, int years, char out[11])
+{
+    int y =
+        (m->id[6] - '0') * 1000 + (m->id[7] - '0') * 100 + (m->id[8] - '0') * 10 + (m->id[9] - '0');
+    int day;
+    mz_date_from_ymd(y + years, (m->id[10] - '0') * 10 + (m->id[11] - '0'), 1, &day);
+    mz_date_format(day, out);
+}
+
+static const char *disability_zh(const char *kind)
+{
+    static const char *const en[] = {"physical", "visual",       "hearing", "speech",
+                                     "mental",   "intellectual", "multiple"};
+    static const char *const zh[] = {"肢体", "视力", "听力", "言语", "精神", "智力", "多重"};
+    for (size_t i = 0; i < N(en); i++)
+        if (strcmp(kind, en[i]) == 0)
+            return zh[i];
+    return "多重";
+}
+
+static void certificate(gen *g, const member *m, const char *kind, int grade, int issued)
+{
+    static const char *const zh[] = {"视力", "听力", "言语", "肢体", "智力", "精神", "多重"};
+    int digit = 7;
+    for (size_t i = 0; i < N(zh); i++)
+        if (strcmp(kind, zh[i]) == 0)
+            digit = (int)i + 1;
+    char on[11], until[11];
+    day_text(issued, on);
+    int y, mo, d, end;
+    mz_date_to_ymd(issued, &y, &mo, &d);
+    if (mz_date_from_ymd(y + 10, mo, d, &end) < 0)
+        mz_date_from_ymd(y + 10, mo, 28, &end);
+    day_text(end - 1, until);
+    ev_row(g, EV_DISABILITY, "%s,%s,%s%d%d,%s,%d,%s,%s", m->id, m->name, m->id, digit, grade, kind,
+           grade, on, until);
+}
+
+static void contribution(gen *g, const member *m, int64_t base, const char *firm)
+{
+    char b[32], a[32];
+    ev_row(g, EV_SOCIAL, "%s,%s,养老,%s,%s,%s,%s", m->id, m->name, g->month_s, Y(base, b),
+           Y(base * 24 / 100, a), firm);
+    ev_row(g, EV_SOCIAL, "%s,%s,医疗,%s,%s,%s,%s", m->id, m->name, g->month_s, Y(base, b),
+           Y(base * 10 / 100, a), firm);
+}
+
+static void wage_tax(gen *g, const member *m, int64_t wage, const char *payer)
+{
+    char a[32], t[32];
+    ev_row(g, EV_TAX, "%s,%s,%s,工资薪金,%s,%s,%s", m->id, m->name, g->month_s, Y(wage, a),
+           Y(wage > 500000 ? (wage - 500000) * 3 / 100 : 0, t), payer);
+}
+
+static void stay(gen *g, const household *h, const member *m, int64_t total, int64_t own)
+{
+    char in[11], out[11], a[32], b[32];
+    int day = past_day(g, 30);
+    day_text(day, in);
+    day_text(day + (int)between(&g->e, 3, 20), out);
+    ev_row(g, EV_MEDICAL, "%s,%s,住院,%s,%s,%s,%s,%s", m->id, m->name, in, out, Y(total, a),
+           Y(own, b), hospital(g, h));
+}
+
+static void home(gen *g, const household *h, int64_t area, const char *where, int cancelled)
+{
+    char on[11], off[11] = "";
+    int day = g->o->as_of - 30 - (int)below(&g->e, 20 * 365), y, mo, d;
+    day_text(day, on);
+    mz_date_to_ymd(day, &y, &mo, &d);
+    if (cancelled)
+        day_text(past_day(g, 1), off);
+    ev_row(g, EV_PROPERTY, "%s,%s,苏(%04d)宿迁市不动产权第%07lld号,住宅,%lld.%02lld,%s,%s,%s",
+           h->m[0].id, h->m[0].name, y, (long long)++g->seq_property, (long long)(area / 100),
+           (long long)(area % 100), where, on, off);
+}
+
+static void car(gen *g, const member *m, const char *kind, int64_t value)
+{
+    char p[16], on[11], v[32];
+    plate(g, p);
+    day_text(g->o->as_of - 30 - (int)below(&g->e, 10 * 365), on);
+    ev_row(g, EV_VEHICLE, "%s,%s,%s,%s,%s,%s,", m->id, m->name, p, kind, on, Y(value, v));
+}
+
+static void registration(gen *g, const household *h, const member *m, int company, int64_t capital)
+{
+    char code[19], on[11], c[32];
+    credit_code(g, h, company, code);
+    day_text(g->o->as_of - 60 - (int)below(&g->e, 12 * 365), on);
+    if (company)
+        ev_row(g, EV_BUSINESS, "%s,%s,%s,宿迁市%s%s有限公司,有限责任公司,%s,%s,", m->id, m->name,
+               code, firm_a[below(&g->e, N(firm_a))], firm_b[below(&g->e, N(firm_b))],
+               Y(capital, c), on);
+    else
+        ev_row(g, EV_BUSINESS, "%s,%s,%s,%s%s%s,个体工商户,%s,%s,", m->id, m->name, code,
+               h->v->township_name, m->name, shop_kinds[below(&g->e, N(shop_kinds))], Y(capital, c),
+               on);
+}
+
+static void deposit(gen *g, const household *h, const char *bank, const char *account,
+                    int64_t balance)
+{
+    char on[11], b[32];
+    day_text(g->o->as_of - 1, on);
+    ev_row(g, EV_DEPOSIT, "%s,%s,%s宿迁分行,%s,%s,%s", h->m[0].id, h->m[0].name, bank, account,
+           Y(balance, b), on);
+}
+
+/* The first member who did not die for whom ok() holds, from member `from` on, round; or NULL. */
+static const member *first_member(const household *h, const int *dead, int from,
+                                  int (*ok)(const member *))
+{
+    for (int k = 0; k < h->n; k++) {
+        int i = (from + k) % h->n;
+        if (!dead[i] && ok(&h->m[i]))
+            return &h->m[i];
+    }
+    return NULL;
+}
+
+static int anyone(const member *m)
+{
+    (void)m;
+    return 1;
+}
+
+static int is_elder(const member *m)
+{
+    return m->age >= 60 && m->pension == 0;
+}
+
+static void evidence(gen *g, household *h)
+{
+    rng *r = &g->e;
+    int dibao = h->program && strcmp(h->program, "dibao") == 0;
+    int low = dibao || (h->program && strcmp(h->program, "edge") == 0);
+    int dead[MAX_MEMBERS];  /* died in the year before as_of */
+    int alive[MAX_MEMBERS]; /* still alive on the first day of the month of the records */
+    int month_start = mz_month_first_day(g->month);
+    char a[32], b[32], on[11], off[11], firm[64];
+
+    /* Deaths: by age, about 0.7 % of the population in a year. */
+    for (int i = 0; i < h->n; i++) {
+        const member *m = &h->m[i];
+        int p = m->age < 60 ? 2 : m->age < 80 ? 15 : 60;
+        alive[i] = 1;
+        dead[i] = 0;
+        if (!per_mille(r, p))
+            continue;
+        int day = past_day(g, 1);
+        static const char *const channels[] = {"公安", "公安", "卫健", "殡葬"};
+        day_text(day, on);
+        ev_row(g, EV_DEATH, "%s,%s,%s,%s,D%.6s%.4s%06lld,%s", m->id, m->name, on,
+               channels[below(r, N(channels))], m->id, on, (long long)++g->seq_death,
+               per_mille(r, 600) ? hospital(g, h) : "家中");
+        g->c.deaths++;
+        if (h->program)
+            g->c.deaths_enrolled++;
+        dead[i] = 1;
+        alive[i] = day >= month_start;
+    }
+
+    /* Pensions, contributions, wages' tax, housing fund, unemployment benefit. */
+    for (int i = 0; i < h->n; i++) {
+        const member *m = &h->m[i];
+        if (!alive[i])
+            continue;
+        if (m->basic > 0) {
+            birthday_month(m, 60, on);
+            ev_row(g, EV_PENSION, "%s,%s,城乡居民,%s,%s,%s", m->id, m->name, g->month_s,
+                   Y(m->basic, a), on);
+        }
+        if (m->pension > 0) {
+            birthday_month(m, 60, on);
+            ev_row(g, EV_PENSION, "%s,%s,%s,%s,%s,%s", m->id, m->name,
+                   per_mille(r, 150) ? "机关事业" : "企业职工", g->month_s, Y(m->pension, a), on);
+        }
+        if (h->program)
+            continue; /* the declared wages of the poor are informal work, uninsured */
+        if (m->wage > 0 && per_mille(r, h->v->urban ? 700 : 400)) {
+            int64_t base = m->wage < 450000 ? 450000 : m->wage > 2400000 ? 2400000 : m->wage;
+            employer(g, firm);
+            contribution(g, m, base, firm);
+            wage_tax(g, m, m->wage, firm);
+            if (h->v->urban && per_mille(r, 500))
+                ev_row(g, EV_FUND, "%s,%s,%s,%s,%s,%s", m->id, m->name, g->month_s,
+                       Y(base * 24 / 100, a), Y(base * 24 / 100 * between(r, 6, 120), b), firm);
+        }
+        if (m->business > 0) {
+            ev_row(g, EV_TAX, "%s,%s,%s,经营所得,%s,%s,", m->id, m->name, g->month_s,
+                   Y(m->business, a), Y(m->business / 100, b));
+            registration(g, h, m, per_mille(r, 100), between(r, 1000000, 50000000));
+        }
+        if (can_work(m) && m->wage == 0 && m->business == 0 && per_mille(r, 200)) {
+            int start = past_day(g, 31);
+            day_text(start, on);
+            day_text(start + 364, off);
+            ev_row(g, EV_UNEMPLOYMENT, "%s,%s,%s,1880.00,%s,%s", m->id, m->name, g->month_s, on,
+                   off);
+        }
+    }
+    if (!h->program && h->nbusiness > 0)
+        registration(g, h, &h->m[0], 1, h->business_value);
+
+    /* Hospital stays and chronic outpatient care in the year before as_of, of the living. */
+    for (int i = 0; i < h->n; i++) {
+        const member *m = &h->m[i];
+        if (dead[i])
+            continue;
+        int p = m->age < 18 ? 60 : m->age < 60 ? 100 : m->age < 80 ? 250 : 400;
+        if (per_mille(r, p + (m->illness ? 300 : 0))) {
+            int64_t total = between(r, 300000, m->illness ? 8000000 : 4000000);
+            stay(g, h, m, total, total * between(r, 20, 45) / 100);
+        }
+        if (m->illness) {
+            int64_t total = between(r, 100000, 600000);
+            day_text(past_day(g, 1), on);
+            ev_row(g, EV_MEDICAL, "%s,%s,门诊慢特病,%s,,%s,%s,%s", m->id, m->name, on, Y(total, a),
+                   Y(total * between(r, 20, 40) / 100, b), hospital(g, h));
+        }
+    }
+    const member *patient = first_member(h, dead, (int)below(r, (uint64_t)h->n), anyone);
+    if (!h->program && patient && quota(&g->c.planted_medical, &g->elig_medical, PLANT_MEDICAL)) {
+        int64_t total = between(r, 20000000, 60000000);
+        stay(g, h, patient, total, between(r, 4000000, 15000000));
+    }
+
+    /* Property: each declared home, the first at the household's address; a few sold ones. */
+    for (int k = 0; k < h->nhousing; k++) {
+        char where[192];
+        int64_t area = h->housing[k] < 25000000 ? between(r, 3500, 9000) : between(r, 5000, 14000);
+        if (k == 0)
+            snprintf(where, sizeof where, "%s", h->address);
+        else
+            snprintf(where, sizeof where, "%s新城花园%d幢%d室", h->v->township_name,
+                     (int)between(r, 1, 30), (int)between(r, 101, 2802));
+        home(g, h, area, where, 0);
+    }
+    if (per_mille(r, 20)) {
+        char where[192];
+        snprintf(where, sizeof where, "%s老街%d号", h->v->township_name, (int)between(r, 1, 300));
+        home(g, h, between(r, 5000, 12000), where, 1);
+    }
+    if (low && quota(&g->c.planted_property, &g->elig_property, PLANT_PROPERTY)) {
+        char where[192];
+        snprintf(where, sizeof where, "宿城区%s小区%d幢%d室", firm_a[below(r, N(firm_a))],
+                 (int)between(r, 1, 30), (int)between(r, 101, 2802));
+        home(g, h, between(r, 6000, 12000), where, 0);
+    }
+
+    /* Vehicles: each declared one (a disability vehicle is the disabled member's, 其他). */
+    for (int k = 0; k < h->nvehicle; k++) {
+        const member *owner = &h->m[0];
+        if (h->vehicle_exempt[k]) {
+            for (int i = 0; i < h->n; i++)
+                if (h->m[i].disability && h->m[i].grade <= 2 &&
+                    strcmp(h->m[i].disability, "physical") == 0) {
+                    owner = &h->m[i];
+                    break;
+                }
+            car(g, owner, "其他", h->vehicle[k]);
+        } else {
+            for (int i = 0; i < h->n; i++)
+                if (h->m[i].age >= 18 && h->m[i].age < 70) {
+                    owner = &h->m[i];
+                    break;
+                }
+            car(g, owner, per_mille(r, 900) ? "小型汽车" : "低速汽车", h->vehicle[k]);
+        }
+    }
+
+    /* Deposits: the declared balance at the household's bank. */
+    if (h->deposit >= 0)
+        deposit(g, h, h->bank, h->account, h->deposit);
+
+    /* Disability certificates: everyone disabled in the registry. */
+    for (int i = 0; i < h->n; i++) {
+        const member *m = &h->m[i];
+        if (m->disability) {
+            certificate(g, m, disability_zh(m->disability), m->grade,
+                        g->o->as_of - 30 - (int)below(r, 9 * 365));
+        } else if (!dead[i] &&
+                   quota(&g->c.planted_disability, &g->elig_disability, PLANT_DISABILITY)) {
+            static const char *const severe[] = {"肢体", "精神", "智力", "视力", "多重"};
+            certificate(g, m, severe[below(r, N(severe))], (int)between(r, 1, 2), past_day(g, 1));
+        }
+    }
+
+    /* The discrepancies planted in 低保 households. */
+    if (!dibao)
+        return;
+    if (quota(&g->c.planted_vehicle, &g->elig_vehicle, PLANT_VEHICLE)) {
+        const member *owner = &h->m[0];
+        car(g, owner, "小型汽车", between(r, 5000000, 15000000));
+    }
+    if (quota(&g->c.planted_business, &g->elig_business, PLANT_BUSINESS))
+        registration(g, h, &h->m[0], 0, between(r, 1000000, 5000000));
+    if (quota(&g->c.planted_deposit, &g->elig_deposit, PLANT_DEPOSIT)) {
+        const struct bank *other = &banks[below(r, N(banks))];
+        char acct[20];
+        if (strcmp(other->name, h->bank) == 0)
+            other = &banks[(other - banks + 1) % (long)N(banks)];
+        bank_account(r, other, acct);
+        deposit(g, h, other->name, acct, between(r, 5000000, 20000000));
+    }
+    const member *worker = first_member(h, dead, 0, can_work);
+    if (worker && quota(&g->c.planted_employment, &g->elig_employment, PLANT_EMPLOYMENT)) {
+        int64_t base = between(r, 450000, 800000);
+        employer(g, firm);
+        contribution(g, worker, base, firm);
+        wage_tax(g, worker, base, firm);
+    }
+    const member *elder = first_member(h, dead, 0, is_elder);
+    if (elder && quota(&g->c.planted_pension, &g->elig_pension, PLANT_PENSION)) {
+        birthday_month(elder, 60, on);
+        ev_row(g, EV_PENSION, "%s,%s,企业职工,%s,%s,%s", elder->id, elder->name, g->month_s,
+               Y(between(r, 150000, 350000), a), on);
     }
 }
 
@@ -762,6 +1254,29 @@ static int close_out(FILE **f, int ok)
     return ok;
 }
 
+/* OUT/evidence/<kind>.csv, each with its template's header row. */
+static int open_evidence(gen *g, mz_error *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/evidence", g->o->out_dir);
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        return mz_error_set(err, 500, "internal", "out", "无法建立目录 %s: %s", dir,
+                            strerror(errno));
+    for (int k = 0; k < MZ_GEN_EV_N; k++) {
+        const mz_ev_source *s = mz_ev_source_find(mz_gen_ev_sources[k]);
+        char name[64], header[1024];
+        size_t off = 0;
+        for (int c = 0; c < s->ncolumns; c++)
+            off += (size_t)snprintf(header + off, sizeof header - off, "%s%s", c ? "," : "",
+                                    s->columns[c].header);
+        snprintf(header + off, sizeof header - off, "\n");
+        snprintf(name, sizeof name, "%s.csv", s->code);
+        if ((g->f_ev[k] = open_out(dir, name, header, err)) == NULL)
+            return -1;
+    }
+    return 0;
+}
+
 static int write_manifest(gen *g, mz_error *err)
 {
     char path[4096], asof[11], std[32];
@@ -782,6 +1297,17 @@ static int write_manifest(gen *g, mz_error *err)
             g->o->persons, g->o->seed, asof, std, c->persons, c->households, c->incomes, c->assets,
             c->dibao_households, c->dibao_persons, c->tekun_persons, c->edge_households,
             c->edge_persons, c->under18, c->aged60, c->aged80);
+    for (int k = 0; k < MZ_GEN_EV_N; k++)
+        fprintf(f, "evidence_%s=%" PRId64 "\n", mz_gen_ev_sources[k], c->ev[k]);
+    fprintf(f,
+            "evidence_total=%" PRId64 "\ndeaths=%" PRId64 "\ndeaths_enrolled=%" PRId64
+            "\nplanted_vehicle=%" PRId64 "\nplanted_property=%" PRId64 "\nplanted_business=%" PRId64
+            "\nplanted_employment=%" PRId64 "\nplanted_pension=%" PRId64
+            "\nplanted_deposit=%" PRId64 "\nplanted_disability=%" PRId64
+            "\nplanted_medical=%" PRId64 "\n",
+            c->ev_total, c->deaths, c->deaths_enrolled, c->planted_vehicle, c->planted_property,
+            c->planted_business, c->planted_employment, c->planted_pension, c->planted_deposit,
+            c->planted_disability, c->planted_medical);
     if (fclose(f) != 0)
         return mz_error_set(err, 500, "internal", "out", "无法写入 %s", path);
     return 0;
@@ -803,6 +1329,7 @@ int mz_gen_city(const mz_gen_options *o, mz_gen_counts *counts, mz_error *err)
     memset(&g, 0, sizeof g);
     g.o = o;
     rng_seed(&g.r, o->seed);
+    rng_seed(&g.e, o->seed ^ 0x65766964656e6365ULL); /* "evidence" */
     g.arena = mz_arena_new();
     mz_date_to_ymd(o->as_of, &g.asof_y, &g.asof_m, &g.asof_d);
     int rc = -1, ok = 1;
@@ -834,6 +1361,10 @@ int mz_gen_city(const mz_gen_options *o, mz_gen_counts *counts, mz_error *err)
                                      "月金额,起始月份\n",
                                      err)))
         goto done;
+    g.month = mz_month_of(o->as_of) - 1;
+    mz_month_format(g.month, g.month_s);
+    if (open_evidence(&g, err) < 0)
+        goto done;
     household h;
     int64_t next_progress = 1000000;
     while (g.c.persons < o->persons) {
@@ -859,6 +1390,7 @@ int mz_gen_city(const mz_gen_options *o, mz_gen_counts *counts, mz_error *err)
         g.c.persons += h.n;
         write_household(&g, &h);
         economy(&g, &h, g.c.persons);
+        evidence(&g, &h);
         if (o->progress && g.c.persons >= next_progress) {
             fprintf(stderr, "\r已生成 %" PRId64 " 人", g.c.persons);
             next_progress += 1000000;
@@ -873,6 +1405,8 @@ done:
     ok = close_out(&g.f_incomes, ok);
     ok = close_out(&g.f_assets, ok);
     ok = close_out(&g.f_enrollments, ok);
+    for (int k = 0; k < MZ_GEN_EV_N; k++)
+        ok = close_out(&g.f_ev[k], ok);
     if (rc == 0 && !ok)
         rc = mz_error_set(err, 500, "internal", "out", "写入 %s 失败", o->out_dir);
     if (rc == 0)
@@ -930,8 +1464,8 @@ int mz_cmd_gen(const char *data_dir, int argc, char **argv)
         return 1;
     }
     printf("已生成 %" PRId64 " 人、%" PRId64 " 户（低保 %" PRId64 " 户 %" PRId64
-           " 人，特困 %" PRId64 " 人，边缘 %" PRId64 " 户）于 %s\n",
+           " 人，特困 %" PRId64 " 人，边缘 %" PRId64 " 户）及部门数据 %" PRId64 " 条于 %s\n",
            c.persons, c.households, c.dibao_households, c.dibao_persons, c.tekun_persons,
-           c.edge_households, o.out_dir);
+           c.edge_households, c.ev_total, o.out_dir);
     return 0;
 }

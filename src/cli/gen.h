@@ -22,6 +22,21 @@
  * clock, no iteration over hash tables.  The files are CSV, UTF-8 without BOM,
  * a Chinese header row, codes as the API spells them, money in yuan with two
  * decimals — the layout is documented in docs/templates/registry.md.
+ *
+ * Beside the registry files, the departments' data about the same people goes
+ * into OUT/evidence/<kind>.csv, one file per department source in exactly the
+ * template `minzheng import --source KIND` reads (its Chinese headers in the
+ * declared order): deaths, pensions, social insurance, unemployment benefit,
+ * hospital costs, property, vehicles, business registrations, housing fund,
+ * income tax, deposits and disability certificates — about two records per
+ * person.  They agree with persons.csv, incomes.csv and assets.csv except for
+ * the discrepancies planted on purpose for verification and monitoring to
+ * find (an undeclared vehicle in a share of 低保 households, …), each an
+ * exact share of the households or persons it can concern, counted in the
+ * manifest.  The rates and the planted shares are documented in
+ * docs/templates/synthetic.md.  The evidence draws from a second PRNG stream
+ * seeded from the same seed, so the registry files are the same with or
+ * without it.
  */
 #ifndef MZ_CLI_GEN_H
 #define MZ_CLI_GEN_H
@@ -40,18 +55,29 @@ typedef struct mz_gen_options {
     int progress;         /* 1: a progress line on stderr every million persons */
 } mz_gen_options;
 
+/* The department sources written, in this order (evidence source codes). */
+#define MZ_GEN_EV_N 12
+extern const char *const mz_gen_ev_sources[MZ_GEN_EV_N];
+
 typedef struct mz_gen_counts {
     int64_t persons, households, incomes, assets;
     int64_t dibao_households, dibao_persons, tekun_persons, edge_households, edge_persons;
     int64_t aged80, under18, aged60;
+    int64_t ev[MZ_GEN_EV_N]; /* rows per department source, as mz_gen_ev_sources */
+    int64_t ev_total;
+    /* Deaths: all, and those of members of households with an enrollment. */
+    int64_t deaths, deaths_enrolled;
+    /* Planted discrepancies: how many households (persons for disability) got one. */
+    int64_t planted_vehicle, planted_property, planted_business, planted_employment,
+        planted_pension, planted_deposit, planted_disability, planted_medical;
 } mz_gen_counts;
 
 /*
  * Writes households.csv, persons.csv, incomes.csv, assets.csv,
- * enrollments.csv and manifest.txt (the options and the counts) into
- * opts->out_dir.  0, or -1 with err (400 invalid_value naming the option, or
- * 500 internal for a file that cannot be read or written).  *counts (may be
- * NULL) gets what was written.
+ * enrollments.csv, evidence/<kind>.csv for each of mz_gen_ev_sources and
+ * manifest.txt (the options and the counts) into opts->out_dir.  0, or -1 with err (400
+ * invalid_value naming the option, or 500 internal for a file that cannot be read or written).
+ * *counts (may be NULL) gets what was written.
  */
 int mz_gen_city(const mz_gen_options *opts, mz_gen_counts *counts, mz_error *err);
 
