@@ -15,6 +15,7 @@ enum {
     R_WRITE = 2,     /* runs in a transaction; CSRF checked for cookie sessions */
     R_OWN_TX = 4,    /* handler manages its own transactions */
     R_PW_CHANGE = 8, /* allowed while the user must change the password */
+    R_READ = 16,     /* only reads: its statements share one read snapshot (mz_db_begin_read) */
 };
 
 struct route {
@@ -53,14 +54,14 @@ static const struct route routes[] = {
      "policy:param:read", 0},
     {"GET", "/api/v1/persons", mz_h_persons_list, "registry:person:read", 0},
     {"POST", "/api/v1/persons", mz_h_persons_create, "registry:person:create", R_WRITE},
-    {"GET", "/api/v1/persons/{id}", mz_h_person_get, "registry:person:read", 0},
+    {"GET", "/api/v1/persons/{id}", mz_h_person_get, "registry:person:read", R_READ},
     {"PATCH", "/api/v1/persons/{id}", mz_h_person_patch, "registry:person:update", R_WRITE},
     /* Audited reads of full ID numbers: the handlers open their own transaction. */
     {"GET", "/api/v1/persons/{id}/id-number", mz_h_person_id_number, "registry:person:view_id", 0},
-    {"GET", "/api/v1/persons/{id}/profile", mz_h_person_profile, "registry:person:read", 0},
+    {"GET", "/api/v1/persons/{id}/profile", mz_h_person_profile, "registry:person:read", R_READ},
     {"GET", "/api/v1/households", mz_h_households_list, "registry:household:read", 0},
     {"POST", "/api/v1/households", mz_h_households_create, "registry:household:create", R_WRITE},
-    {"GET", "/api/v1/households/{id}", mz_h_household_get, "registry:household:read", 0},
+    {"GET", "/api/v1/households/{id}", mz_h_household_get, "registry:household:read", R_READ},
     {"PATCH", "/api/v1/households/{id}", mz_h_household_patch, "registry:household:update",
      R_WRITE},
     {"GET", "/api/v1/households/{id}/profile", mz_h_household_profile, "registry:household:read",
@@ -81,15 +82,15 @@ static const struct route routes[] = {
      "registry:household:update", R_WRITE},
     {"POST", "/api/v1/households/{id}/items/{kind}/{item_id}/end", mz_h_household_item_end,
      "registry:household:update", R_WRITE},
-    {"GET", "/api/v1/cases", mz_h_cases_list, "case:case:read", 0},
+    {"GET", "/api/v1/cases", mz_h_cases_list, "case:case:read", R_READ},
     {"POST", "/api/v1/cases", mz_h_cases_create, "case:case:create", R_WRITE},
-    {"GET", "/api/v1/cases/{id}", mz_h_case_get, "case:case:read", 0},
+    {"GET", "/api/v1/cases/{id}", mz_h_case_get, "case:case:read", R_READ},
     {"POST", "/api/v1/cases/{id}/actions", mz_h_case_action, "case:case:act", R_WRITE},
     {"POST", "/api/v1/cases/{id}/attachments", mz_h_case_attachment_add, "case:case:act", R_WRITE},
     /* An audited read: the handler opens its own transaction. */
     {"GET", "/api/v1/cases/{id}/attachments/{aid}", mz_h_case_attachment_get, "case:case:read", 0},
     {"POST", "/api/v1/cases/{id}/objections", mz_h_case_objection_add, "case:case:act", R_WRITE},
-    {"GET", "/api/v1/inbox", mz_h_inbox, "case:case:read", 0},
+    {"GET", "/api/v1/inbox", mz_h_inbox, "case:case:read", R_READ},
     /* Decision notices (the PDF download is an audited read: own transaction) and the
      * whole-process time limit's extension. */
     {"GET", "/api/v1/cases/{id}/notices", mz_h_case_notices, "case:case:read", 0},
@@ -279,7 +280,10 @@ static void dispatch(mz_req *req, mz_res *res, const struct route *r)
             mz_db_rollback(req->db);
         }
     } else {
+        if (r->flags & R_READ)
+            mz_db_begin_read(req->db);
         r->fn(req, res);
+        mz_db_end_read(req->db);
     }
     mz_pool_put(req->app->pool, req->db, res->status >= 500);
     req->db = NULL;

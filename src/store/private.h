@@ -52,6 +52,7 @@ struct mz_db {
      * that code tested on one engine is right on the other.
      */
     int tx_error;
+    int read_tx; /* a read snapshot (mz_db_begin_read) is open */
     char errmsg[512];
 };
 

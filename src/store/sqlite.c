@@ -337,7 +337,9 @@ mz_db *mz_sqlite_open(const char *path, char *err, size_t errlen)
     sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
     rc = sqlite3_exec(db->h,
                       "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
-                      " PRAGMA synchronous = NORMAL;",
+                      " PRAGMA synchronous = NORMAL;"
+                      /* Reads through a memory map instead of a pread per page. */
+                      " PRAGMA mmap_size = 268435456;",
                       NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot set up %s: %s", path, sqlite3_errmsg(db->h));

@@ -75,8 +75,26 @@ int mz_db_exec(mz_db *db, const char *sql)
     return track(db, db->ops->exec(db, sql));
 }
 
+void mz_db_begin_read(mz_db *db)
+{
+    if (db->ops->kind != MZ_DB_SQLITE || db->ops->in_transaction(db))
+        return;
+    if (db->ops->exec(db, "BEGIN DEFERRED") == MZ_DB_OK)
+        db->read_tx = 1;
+}
+
+void mz_db_end_read(mz_db *db)
+{
+    if (!db->read_tx)
+        return;
+    db->read_tx = 0;
+    if (db->ops->in_transaction(db))
+        db->ops->exec(db, "COMMIT");
+}
+
 int mz_db_begin(mz_db *db)
 {
+    mz_db_end_read(db);
     if (db->ops->in_transaction(db)) {
         mz_db_set_error(db, "a transaction is already open");
         return MZ_DB_ERROR;
@@ -123,7 +141,7 @@ int mz_db_rollback(mz_db *db)
 
 int mz_db_in_transaction(const mz_db *db)
 {
-    return db->ops->in_transaction(db);
+    return !db->read_tx && db->ops->in_transaction(db);
 }
 
 mz_stmt *mz_db_prepare(mz_db *db, const char *sql)

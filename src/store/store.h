@@ -62,6 +62,18 @@ int mz_db_rollback(mz_db *db);
 int mz_db_in_transaction(const mz_db *db);
 
 /*
+ * A read snapshot for work that only reads: on SQLite a deferred BEGIN, so
+ * that all its statements share one WAL read lock and one view of the data
+ * instead of taking a lock each; on PostgreSQL nothing (each statement reads
+ * its own snapshot, and a BEGIN would cost two round trips).  It is not a
+ * transaction for mz_db_in_transaction, and a mz_db_begin inside it ends it
+ * first, so that code that writes behaves as without it.  mz_db_end_read ends
+ * it if it is still open.
+ */
+void mz_db_begin_read(mz_db *db);
+void mz_db_end_read(mz_db *db);
+
+/*
  * Prepares one statement with '?' placeholders; NULL on error (see errmsg).
  * PostgreSQL sees the SQL only at the first step: errors in it surface there,
  * and the column count is 0 until then.
