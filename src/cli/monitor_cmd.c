@@ -29,8 +29,9 @@ int mz_cmd_monitor(mz_db *db, const mz_config *cfg, const mz_actor *cli, int arg
         if (strcmp(argv[i], "--rule") == 0 && i + 1 < argc)
             only = argv[++i];
         else if (strcmp(argv[i], "--date") == 0 && i + 1 < argc) {
-            if (mz_date_parse(argv[++i], &today) != 0) {
-                fprintf(stderr, "monitor: --date 须为 YYYY-MM-DD\n");
+            /* A past day re-runs the rules as of then; the future has no data yet. */
+            if (mz_date_parse(argv[++i], &today) != 0 || today > mz_date_today()) {
+                fprintf(stderr, "monitor: --date 须为不晚于今天的 YYYY-MM-DD\n");
                 return 2;
             }
         } else
