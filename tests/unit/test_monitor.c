@@ -443,6 +443,28 @@ static void test_workflow_and_dashboard(void **state)
     assert_int_equal(err.status, 400);
 }
 
+/* A whole run: every rule, one audit entry with the counts; an unknown rule is 400. */
+static void test_run_all(void **state)
+{
+    tdb *t = tdb_get(state);
+    tdb_begin(t);
+    household(t, VILLAGE, person(t, "1946-06-15", 0), 0);
+    tdb_commit(t);
+    json_t *out = NULL;
+    mz_error err;
+    mz_error_clear(&err);
+    tdb_begin(t);
+    assert_int_equal(mz_monitor_run(t->db, &t->cli, "nope", tcase_day(TODAY), &out, &err), -1);
+    tdb_assert_err(err, 400, "invalid_value", "rule");
+    assert_int_equal(mz_monitor_run(t->db, &t->cli, NULL, tcase_day(TODAY), &out, &err), 0);
+    tdb_commit(t);
+    assert_int_equal(json_array_size(json_object_get(out, "rules")), 7);
+    assert_int_equal(json_integer_value(json_object_get(out, "created")), 1);
+    json_decref(out);
+    assert_int_equal(
+        tdb_count(t->db, "SELECT COUNT(*) FROM audit_log WHERE action = 'monitor.run'"), 1);
+}
+
 #define BOTH(fn)                                                                                   \
     {"sqlite/" #fn, fn, setup_sqlite, tdb_teardown, NULL},                                         \
     {                                                                                              \
@@ -456,6 +478,7 @@ int main(void)
         BOTH(test_medical),   BOTH(test_disability),
         BOTH(test_age),       BOTH(test_edge_unemployed),
         BOTH(test_taper_end), BOTH(test_workflow_and_dashboard),
+        BOTH(test_run_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
