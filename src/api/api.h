@@ -229,6 +229,12 @@ void mz_h_online_application_get(mz_req *, mz_res *);
 void mz_h_online_attachment_get(mz_req *, mz_res *);
 void mz_h_online_application_return(mz_req *, mz_res *);
 void mz_h_online_application_accept(mz_req *, mz_res *);
+/* 动态监测: monitoring runs, alerts and their workflow, the dashboard (h_monitor.c) */
+void mz_h_monitoring_run(mz_req *, mz_res *);
+void mz_h_monitoring_dashboard(mz_req *, mz_res *);
+void mz_h_alerts_list(mz_req *, mz_res *);
+void mz_h_alert_get(mz_req *, mz_res *);
+void mz_h_alert_action(mz_req *, mz_res *);
 
 /* ---- the server (http.c) ---- */
 /* Serves until SIGINT/SIGTERM.  listen is "host:port".  Returns 0 or -1. */

