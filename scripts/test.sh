@@ -161,6 +161,9 @@ if PG_URL=$(scripts/pg-cluster.sh start "$PG_DIR"); then
   # Department data import: the bulk insert (COPY) and the import on PostgreSQL.
   (cd build && MZ_TEST_PG_URL="$PG_URL" ctest --output-on-failure -R 'test_bulk|test_evidence') >"$WORK/unit-pg-evidence.log" 2>&1
   rc=$?; tail -n 5 "$WORK/unit-pg-evidence.log"; count_ctest "$WORK/unit-pg-evidence.log"; record unit-pg-evidence $rc
+  # 家庭经济状况核对: reports, batch re-verification and its crash resume on PostgreSQL.
+  (cd build && MZ_TEST_PG_URL="$PG_URL" ctest --output-on-failure -R test_verification) >"$WORK/unit-pg-verification.log" 2>&1
+  rc=$?; tail -n 5 "$WORK/unit-pg-verification.log"; count_ctest "$WORK/unit-pg-verification.log"; record unit-pg-verification $rc
   api_suite postgresql "$ROOT/build/minzheng" "$PG_URL"
 else
   FAILED=$((FAILED + 1)); FAILED_STEPS+=("postgresql cluster"); PG_DIR=
