@@ -530,10 +530,10 @@ static int enroll_many(tdb *t, int n)
     tdb_begin(t);
     int64_t b = batch(t, "vehicle", "2026-10-31");
     for (int i = 0; i < n; i++) {
-        char id[19];
+        char id[32];
         int64_t person;
         /* 18-character numbers with a valid check are not needed here: matching is by text. */
-        snprintf(id, sizeof id, "32130219500101%04d", i);
+        snprintf(id, sizeof id, "32130219500101%04d", i % 10000);
         int64_t hh = household(t, id, &person);
         if (mz_db_run(t->db, NULL,
                       "INSERT INTO enrollments (program, household_id, payee_name, region_code, "
