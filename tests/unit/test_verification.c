@@ -491,6 +491,31 @@ static void test_case_versions(void **state)
     assert_int_equal(json_integer_value(json_object_get(ch, "previous_version")), 1);
     assert_int_equal(json_array_size(json_object_get(ch, "issues_added")), 1);
 
+    /* The 核对 computation counts the verified wage (higher than the declared none) and says so. */
+    json_t *a = NULL;
+    assert_int_equal(
+        mz_assist_case_registry()->assess(t->db, &county, "dibao", hh, tcase_day(DAY), &a, &err),
+        0);
+    assert_int_equal(json_integer_value(json_object_get(a, "counted_income_fen")), 520000);
+    assert_int_equal(json_integer_value(json_object_get(a, "household_id")), hh);
+    assert_string_equal(tdb_jstr(a, "applicant_id_number"), "321302********0015");
+    json_t *first = json_array_get(json_object_get(a, "explanation"), 0);
+    assert_string_equal(tdb_jstr(first, "step"), "verified_income");
+    char want[64];
+    snprintf(want, sizeof want, "部门数据批次 [%lld]", (long long)tax);
+    assert_non_null(strstr(tdb_jstr(first, "text"), want));
+    assert_non_null(strstr(tdb_jstr(first, "text"), "申报 0.00元/月，核对 5200.00元/月"));
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(a, "verification"), "version")), 2);
+    json_decref(a);
+    /* Before the report's day the calculator reads the registry alone. */
+    assert_int_equal(mz_assist_case_registry()->assess(t->db, &county, "dibao", hh,
+                                                       tcase_day("2026-11-14"), &a, &err),
+                     0);
+    assert_int_equal(json_integer_value(json_object_get(a, "counted_income_fen")), 0);
+    assert_null(json_object_get(a, "verification"));
+    json_decref(a);
+
     /* The list (newest first), one version again unchanged, the PDF audited. */
     json_t *list = NULL;
     assert_int_equal(mz_verify_case_list(t->db, &county, id, &list, &err), 0);

@@ -27,6 +27,7 @@
 #include "base/pdf.h"
 #include "core/audit.h"
 #include "core/evidence.h"
+#include "core/household.h"
 #include "core/policy.h"
 #include "core/region.h"
 #include "systems/assistance/params.h"
@@ -1563,4 +1564,134 @@ int mz_verify_batch_get(mz_db *db, const mz_actor *actor, int64_t id, json_t **o
     }
     json_object_set_new(*out, "findings", items);
     return 0;
+}
+
+/* ---- feeding the computation -------------------------------------------------------- */
+
+int mz_verify_apply_to_request(mz_db *db, const mz_actor *actor, int64_t household_id,
+                               const char *day, json_t *request, json_t **applied, mz_error *err)
+{
+    char *text = NULL, y1[32], y2[32], line[512];
+    int64_t report_id = 0, version = 0;
+    json_t *findings = NULL, *snap = NULL, *steps = NULL;
+    int rc = -1;
+    *applied = NULL;
+    mz_stmt *st = mz_db_prepare_bind(db,
+                                     "SELECT id, version, findings FROM verification_reports WHERE "
+                                     "household_id = ? AND verified_on <= ? ORDER BY version DESC "
+                                     "LIMIT 1",
+                                     "it", household_id, day);
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    int src = mz_stmt_step(st);
+    if (src == MZ_DB_ROW) {
+        report_id = mz_stmt_int64(st, 0);
+        version = mz_stmt_int64(st, 1);
+        text = mz_strdup(mz_stmt_text(st, 2));
+    }
+    mz_stmt_finalize(st);
+    if (src < 0)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    if (text == NULL)
+        return 0;
+    findings = json_loads(text, 0, NULL);
+    mz_free(text);
+    steps = json_array();
+    json_t *members = json_object_get(findings, "members");
+    size_t i, k;
+    json_t *v, *m;
+    json_array_foreach(json_object_get(findings, "verified_incomes"), i, v)
+    {
+        const char *type = json_string_value(json_object_get(v, "type"));
+        int64_t verified = json_integer_value(json_object_get(v, "monthly_fen"));
+        int64_t declared = json_integer_value(json_object_get(v, "declared_fen"));
+        json_int_t pid = json_integer_value(json_object_get(v, "person_id"));
+        if (type == NULL || strcmp(type, "basic_pension") == 0 || verified <= declared)
+            continue;
+        char *idn = NULL;
+        if (snap == NULL && mz_household_snapshot(db, actor, household_id, day, 0, &snap, err) < 0)
+            goto out;
+        if (mz_db_query_text(db, &idn, "SELECT id_number FROM persons WHERE id = ?", "i",
+                             (int64_t)pid) != MZ_DB_ROW) {
+            mz_error_internal(err, mz_db_errmsg(db));
+            goto out;
+        }
+        json_t *incomes = json_object_get(json_object_get(snap, "household"), "incomes");
+        for (k = json_array_size(incomes); k-- > 0;) {
+            json_t *it = json_array_get(incomes, k);
+            const char *iid = json_string_value(json_object_get(it, "id_number"));
+            if (iid && strcmp(iid, idn) == 0 &&
+                strcmp(json_string_value(json_object_get(it, "type")), type) == 0)
+                json_array_remove(incomes, k);
+        }
+        json_array_append_new(incomes, json_pack("{s:s,s:s,s:I}", "id_number", idn, "type", type,
+                                                 "monthly_fen", (json_int_t)verified));
+        const char *name = "";
+        json_array_foreach(members, k,
+                           m) if (json_integer_value(json_object_get(m, "person_id")) == pid) name =
+            json_string_value(json_object_get(m, "name"));
+        char *batches = json_dumps(json_object_get(v, "batch_ids"), JSON_COMPACT);
+        snprintf(line, sizeof line,
+                 "%s %s：申报 %s元/月，核对 %s元/月（核对报告第 %lld 版，部门数据批次 %s），"
+                 "按核对值计入",
+                 name, json_string_value(json_object_get(v, "type_name")), yuan(declared, y1),
+                 yuan(verified, y2), (long long)version, batches ? batches : "[]");
+        mz_free(batches);
+        char masked[19];
+        mz_idnum_mask(idn, masked);
+        mz_free(idn);
+        json_array_append_new(steps, json_pack("{s:s,s:s,s:I,s:s}", "step", "verified_income",
+                                               "text", line, "amount_fen", (json_int_t)verified,
+                                               "id_number", masked));
+    }
+    if (snap) {
+        json_object_del(request, "household_id");
+        json_object_set(request, "region", json_object_get(snap, "region"));
+        json_object_set(request, "household", json_object_get(snap, "household"));
+        *applied = json_pack("{s:I,s:I,s:O,s:O}", "report_id", (json_int_t)report_id, "version",
+                             (json_int_t)version, "verified_on",
+                             json_object_get(findings, "verified_on"), "steps", steps);
+    }
+    rc = 0;
+out:
+    json_decref(snap);
+    json_decref(steps);
+    json_decref(findings);
+    return rc;
+}
+
+static void mask_in_place(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    char masked[19];
+    if (s && strlen(s) == 18) {
+        mz_idnum_mask(s, masked);
+        json_object_set_new(o, key, json_string(masked));
+    }
+}
+
+void mz_verify_finish_assessment(json_t *out, int64_t household_id, json_t *applied)
+{
+    size_t i;
+    json_t *v;
+    json_t *covered = json_object_get(out, "covered_id_numbers"), *steps = json_array();
+    mask_in_place(out, "applicant_id_number");
+    for (i = 0; i < json_array_size(covered); i++) {
+        char masked[19];
+        const char *s = json_string_value(json_array_get(covered, i));
+        if (s && strlen(s) == 18) {
+            mz_idnum_mask(s, masked);
+            json_array_set_new(covered, i, json_string(masked));
+        }
+    }
+    json_array_extend(steps, json_object_get(applied, "steps"));
+    json_array_foreach(json_object_get(out, "explanation"), i, v)
+    {
+        mask_in_place(v, "id_number");
+        json_array_append(steps, v);
+    }
+    json_object_set_new(out, "explanation", steps);
+    json_object_set_new(out, "household_id", json_integer((json_int_t)household_id));
+    json_object_del(applied, "steps");
+    json_object_set_new(out, "verification", applied);
 }

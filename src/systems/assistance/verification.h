@@ -128,6 +128,29 @@ int mz_verify_case_get(mz_db *db, const mz_actor *actor, int64_t case_id, int64_
 int mz_verify_case_pdf(mz_db *db, const mz_actor *actor, int64_t case_id, int64_t vid, mz_buf *out,
                        mz_error *err);
 
+/*
+ * Feeding the 核对 computation (the case engine's assess hook): the newest
+ * report of the household verified on or before day decides.  For every
+ * member and income type whose verified monthly amount is higher than the
+ * declared one (basic_pension excepted: it is not counted), the registry's
+ * items of that member and type are replaced by one item of the verified
+ * amount, so the calculator counts the higher value.  request is the hook's
+ * {"program","date","household_id"}: when something is replaced it becomes
+ * {"program","date","region","household"} (the registry's snapshot on day,
+ * adjusted) and *applied gets {"report_id","version","verified_on",
+ * "steps":[explanation steps naming the value used and its batches]}; else
+ * request is untouched and *applied NULL.  -1 with err on failure.
+ */
+int mz_verify_apply_to_request(mz_db *db, const mz_actor *actor, int64_t household_id,
+                               const char *day, json_t *request, json_t **applied, mz_error *err);
+/*
+ * The calculator's answer on an adjusted request made to look like one on
+ * the stored household: ID numbers masked, "household_id" set, the
+ * verification steps put first in the explanation and the rest of applied
+ * kept as "verification".  Takes applied.
+ */
+void mz_verify_finish_assessment(json_t *out, int64_t household_id, json_t *applied);
+
 typedef struct mz_verify_batch_options {
     const char *region_code; /* NULL or "": the actor's region */
     int batch_size;          /* enrollments per transaction; 0: 200 */
