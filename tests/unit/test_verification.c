@@ -252,8 +252,9 @@ static void test_rules(void **state)
         if (strcmp(codes, rc->expect) != 0)
             fail_msg("%s: issues \"%s\", expected \"%s\"", rc->name, codes, rc->expect);
         assert_int_equal(json_integer_value(json_object_get(r, "breaking")), rc->breaking);
-        /* Every member × every source is a finding; ID numbers are masked. */
-        assert_int_equal(json_array_size(json_object_get(r, "findings")), 26);
+        /* A finding per member and source with rows; ID numbers are masked. */
+        assert_int_equal(json_array_size(json_object_get(r, "findings")),
+                         (size_t)((rc->n1 > 0) + (rc->n2 > 0)));
         assert_string_equal(tdb_jstr(json_array_get(json_object_get(r, "members"), 0), "id_number"),
                             "321302********0015");
         json_decref(r);

@@ -368,16 +368,16 @@ json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_
             for (int r = 0; r < m->nrecords; r++)
                 if (strcmp(m->records[r].source, sources[s].code) == 0)
                     rows[k++] = &m->records[r];
+            /* Only what was found is kept: a city's batch stores a report per household. */
+            if (k == 0)
+                continue;
             snprintf(key, sizeof key, "%lld:%s", (long long)m->person_id, sources[s].code);
             json_t *f = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:i}", "key", key, "person_id",
                                   (json_int_t)m->person_id, "id_number", masked, "name", m->name,
                                   "source", sources[s].code, "source_name", sources[s].name,
                                   "found", k > 0, "rows", k);
             json_t *values = json_object(), *flags = json_array(), *bids = json_array();
-            if (k == 0) {
-                json_object_set_new(f, "as_of", json_null());
-                json_object_set_new(f, "text", json_string("未查到记录"));
-            } else {
+            {
                 int64_t before[MZ_VERIFY_NINCOME];
                 memcpy(before, verified, sizeof before);
                 for (int r = 0; r < k; r++) {

@@ -96,7 +96,8 @@ typedef struct mz_verify_limits {
  * The pure matching: members on day (YYYY-MM-DD) with their records →
  * {"members":[{person_id,id_number (masked),name,relation}],
  *  "findings":[{key,person_id,id_number,name,source,source_name,found,as_of,
- *               rows,text,values,flags}],
+ *               rows,text,values,flags,batch_ids}] (the sources with rows only; found
+ *               is always true there, a source absent was not found),
  *  "issues":[{key,code,breaking,person_id|null,text,value,limit,param}],
  *  "verified_incomes":[{person_id,type,monthly_fen,declared_fen,source,
  *                       batch_ids}],
