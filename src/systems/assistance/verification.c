@@ -1446,9 +1446,9 @@ int mz_verify_batch_run(mz_db *db, const mz_case_registry *reg, const mz_actor *
     char host[64] = "";
     const char *region = o->region_code;
     if (region && region[0]) {
-        if (!mz_region_code_valid(region) || !mz_actor_covers(actor, region))
-            return mz_error_set(err, 400, "invalid_region", "region",
-                                "区划 %s 无效或不在您的管辖范围内", region);
+        mz_region r;
+        if (mz_region_check(db, actor, region, "region", &r, err) < 0)
+            return -1;
         mz_region_prefix(region, j.region);
     } else {
         /* The actor's whole subtree (the command line: the whole registry). */
