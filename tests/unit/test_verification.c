@@ -577,15 +577,20 @@ static int enroll_many(tdb *t, int n)
     return flagged;
 }
 
-static json_t *batch_run(tdb *t, int size, int stale, mz_error *err)
+static json_t *batch_run_as(tdb *t, const mz_actor *a, int size, int stale, mz_error *err)
 {
     mz_verify_batch_options o = {
         .batch_size = size, .stale_seconds = stale, .today = tcase_day(DAY)};
     json_t *out = NULL;
     mz_error_clear(err);
-    if (mz_verify_batch_run(t->db, mz_assist_case_registry(), &t->cli, &o, &out, err) != 0)
+    if (mz_verify_batch_run(t->db, mz_assist_case_registry(), a, &o, &out, err) != 0)
         return NULL;
     return out;
+}
+
+static json_t *batch_run(tdb *t, int size, int stale, mz_error *err)
+{
+    return batch_run_as(t, &t->cli, size, stale, err);
 }
 
 static void test_batch(void **state)
@@ -670,6 +675,11 @@ static void test_crash_resume(void **state)
 
     mz_error err;
     assert_null(batch_run(t, 3, 120, &err));
+    tdb_assert_err(err, 409, "verification_busy", "");
+    /* A county worker may not take over the city's job, stale or not. */
+    mz_actor county;
+    tdb_actor(t, tdb_user(t, "cwq", "county_worker", "321311000000"), &county);
+    assert_null(batch_run_as(t, &county, 3, 0, &err));
     tdb_assert_err(err, 409, "verification_busy", "");
     json_t *job = batch_run(t, 3, 0, &err);
     if (job == NULL)

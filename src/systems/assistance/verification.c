@@ -1209,10 +1209,13 @@ static int job_acquire(vjob *j, mz_error *err)
     if (rc < 0)
         return db_fail(j->db, err);
     if (rc == MZ_DB_ROW) {
+        /* Only an actor whose subtree holds the job's region may take it over. */
+        char like[16];
+        snprintf(like, sizeof like, "%s%%", j->actor->scope_prefix);
         if (mz_db_run(j->db, &changed,
                       "UPDATE verification_jobs SET lock_owner = ?, heartbeat_epoch = ? WHERE id "
-                      "= ? AND state = 'running' AND heartbeat_epoch <= ?",
-                      "tiii", j->owner, now, id, now - j->o->stale_seconds) < 0)
+                      "= ? AND state = 'running' AND heartbeat_epoch <= ? AND region_code LIKE ?",
+                      "tiiit", j->owner, now, id, now - j->o->stale_seconds, like) < 0)
             return db_fail(j->db, err);
         if (changed != 1) {
             mz_db_rollback(j->db);

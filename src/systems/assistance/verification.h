@@ -162,7 +162,8 @@ typedef struct mz_verify_batch_options {
 
 /*
  * The batch re-verification: a running job (any region) is resumed from its
- * cursor when its heartbeat is stale (409 verification_busy while fresh);
+ * cursor when its heartbeat is stale and its region lies in the actor's
+ * subtree (409 verification_busy while fresh, or for another's region);
  * else a new job over the current (in_force, taper) enrollments of 低保 in
  * the region.  Each step is its own transaction: the next batch_size
  * enrollments after the cursor, their households matched with one query per
