@@ -854,18 +854,52 @@ static int store_report(mz_db *db, const mz_actor *actor, const vhh *h, json_t *
     return rc;
 }
 
-/* Matches the loaded households; out[i] gets household i's findings (or NULL on error). */
-static int match_loaded(mz_db *db, loaded *l, const char *day, json_t **out, mz_error *err)
+/*
+ * The thresholds per village for one day, kept for a whole job: a city has
+ * some 1,440 villages, and loading the policy per household would be a few
+ * dozen queries each.  Open addressing on the 12-digit code.
+ */
+#define LIMITS_SLOTS 4096
+typedef struct limits_cache {
+    char region[LIMITS_SLOTS][13];
+    mz_verify_limits lim[LIMITS_SLOTS];
+} limits_cache;
+
+static int limits_of(mz_db *db, limits_cache *c, const char *village, const char *day,
+                     const mz_verify_limits **out, mz_error *err)
 {
-    char region[13] = "";
-    mz_verify_limits lim;
-    for (int i = 0; i < l->nh; i++) {
-        if (strcmp(region, l->h[i].region) != 0) {
-            if (load_limits(db, l->h[i].region, day, &lim, err) < 0)
-                return -1;
-            snprintf(region, sizeof region, "%s", l->h[i].region);
+    unsigned long long code = strtoull(village, NULL, 10);
+    size_t k = (size_t)(code % LIMITS_SLOTS);
+    for (size_t n = 0; n < LIMITS_SLOTS; n++, k = (k + 1) % LIMITS_SLOTS) {
+        if (strcmp(c->region[k], village) == 0) {
+            *out = &c->lim[k];
+            return 0;
         }
-        out[i] = mz_verify_match(l->h[i].m, l->h[i].n, &lim, day);
+        if (c->region[k][0] == '\0') {
+            if (load_limits(db, village, day, &c->lim[k], err) < 0)
+                return -1;
+            snprintf(c->region[k], sizeof c->region[k], "%s", village);
+            *out = &c->lim[k];
+            return 0;
+        }
+    }
+    /* More villages than slots: load without keeping (never with real region codes). */
+    if (load_limits(db, village, day, &c->lim[0], err) < 0)
+        return -1;
+    c->region[0][0] = '\0';
+    *out = &c->lim[0];
+    return 0;
+}
+
+/* Matches the loaded households; out[i] gets household i's findings. */
+static int match_loaded(mz_db *db, limits_cache *c, loaded *l, const char *day, json_t **out,
+                        mz_error *err)
+{
+    const mz_verify_limits *lim;
+    for (int i = 0; i < l->nh; i++) {
+        if (limits_of(db, c, l->h[i].region, day, &lim, err) < 0)
+            return -1;
+        out[i] = mz_verify_match(l->h[i].m, l->h[i].n, lim, day);
     }
     return 0;
 }
@@ -990,6 +1024,7 @@ int mz_verify_case_run(mz_db *db, const mz_actor *actor, int64_t case_id, int to
     json_t *findings = NULL;
     loaded l = {0};
     int64_t id = 0, version = 0;
+    mz_verify_limits lim;
     mz_date_format(today, day);
     if (case_of(db, actor, case_id, &h, &authorised, err) < 0)
         return -1;
@@ -1008,8 +1043,10 @@ int mz_verify_case_run(mz_db *db, const mz_actor *actor, int64_t case_id, int to
         mz_error_set(err, 409, "no_members", NULL, "该家庭在核对日没有成员");
         goto out;
     }
-    if (match_loaded(db, &l, day, &findings, err) < 0 ||
-        store_report(db, actor, &l.h[0], findings, case_id, 0, 0, day, &id, &version, err) < 0)
+    if (load_limits(db, l.h[0].region, day, &lim, err) < 0)
+        goto out;
+    findings = mz_verify_match(l.h[0].m, l.h[0].n, &lim, day);
+    if (store_report(db, actor, &l.h[0], findings, case_id, 0, 0, day, &id, &version, err) < 0)
         goto out;
     rc = mz_verify_case_get(db, actor, case_id, id, out, err);
 out:
@@ -1187,6 +1224,7 @@ typedef struct vjob {
     const mz_verify_batch_options *o;
     char owner[128], region[13], day[11];
     int64_t id, cursor;
+    limits_cache *limits;
 } vjob;
 
 static int db_fail(mz_db *db, mz_error *err)
@@ -1365,7 +1403,7 @@ static int job_step(vjob *j, int *done, mz_error *err)
     } else {
         found = mz_calloc((size_t)l.nh, sizeof *found);
         if (load_members(j->db, &l, j->day, err) < 0 ||
-            match_loaded(j->db, &l, j->day, found, err) < 0)
+            match_loaded(j->db, j->limits, &l, j->day, found, err) < 0)
             goto fail;
         for (int i = 0; i < l.nh; i++) {
             int64_t rid = 0, version = 0, case_id = 0;
@@ -1445,7 +1483,8 @@ out:
 int mz_verify_batch_run(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                         const mz_verify_batch_options *o, json_t **out, mz_error *err)
 {
-    vjob j = {db, reg, actor, o, "", "", "", 0, 0};
+    vjob j = {db, reg, actor, o, "", "", "", 0, 0, NULL};
+    int rc = -1;
     char host[64] = "";
     const char *region = o->region_code;
     if (region && region[0]) {
@@ -1463,15 +1502,19 @@ int mz_verify_batch_run(mz_db *db, const mz_case_registry *reg, const mz_actor *
              (unsigned)time(NULL) ^ (unsigned)(uintptr_t)&j);
     if (job_acquire(&j, err) < 0)
         return -1;
+    j.limits = mz_calloc(1, sizeof *j.limits);
     for (int done = 0; !done;) {
         if (job_step(&j, &done, err) < 0)
-            return -1;
+            goto out;
         if (!done && o->pause_ms > 0) {
             struct timespec ts = {o->pause_ms / 1000, (long)(o->pause_ms % 1000) * 1000000L};
             nanosleep(&ts, NULL);
         }
     }
-    return mz_verify_batch_get(db, actor, j.id, out, err);
+    rc = mz_verify_batch_get(db, actor, j.id, out, err);
+out:
+    mz_free(j.limits);
+    return rc;
 }
 
 static json_t *job_json(mz_stmt *st)
