@@ -42,7 +42,7 @@ static const mz_verify_limits LIMITS = {.standard_fen = 61000,
 
 #define REC(src, kind, from, to, month, amount, qty)                                               \
     {                                                                                              \
-        src, "2026-10-31", kind, NULL, from, to, month, NULL, 7, amount, 0, qty                    \
+        src, "2026-10-31", kind, NULL, from, to, month, NULL, 7, amount, 0, qty, NULL              \
     }
 
 struct rule_case {

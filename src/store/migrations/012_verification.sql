@@ -48,6 +48,8 @@ CREATE TABLE verification_reports (
     UNIQUE (household_id, version)
 );
 CREATE INDEX verification_reports_case ON verification_reports(case_id);
+-- A batch asks per flagged household whether a 低保复核 case is open.
+CREATE INDEX cases_household_type ON cases(household_id, case_type);
 CREATE INDEX verification_reports_job ON verification_reports(job_id);
 
 -- The households a job found no longer qualifying, with the review case opened (NULL when

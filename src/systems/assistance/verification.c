@@ -9,9 +9,9 @@
  * a step takes up to a few hundred households, reads their members in one
  * query, their declared incomes in one, and their department rows in one
  * query per 400 ID numbers — an IN list on the leading column of
- * evidence_records_person with the newest as_of per (id_number, source)
- * found by a correlated MAX on the same index, a plan both engines choose
- * without statistics.
+ * evidence_records_person read in that index's order, the newest as_of per
+ * (id_number, source) kept in one pass over the rows: a plan both engines
+ * choose without statistics, and no correlated subquery.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -690,6 +690,12 @@ static int load_members(mz_db *db, loaded *l, const char *day, mz_error *err)
         for (int j = 0; j < l->h[i].n; j++)
             all[nm++] = &l->h[i].m[j];
     qsort(all, (size_t)nm, sizeof *all, cmp_member_id);
+    /*
+     * One index range scan per chunk, in the index's own order; of each
+     * (id_number, source) only the rows of the newest as_of are kept: they
+     * come last in their group, and a newer date drops the group's rows so far.
+     */
+    int group = -1; /* the first record of the current (id_number, source) group */
     for (int from = 0; from < nm; from += IDS_PER_QUERY) {
         int k = nm - from < IDS_PER_QUERY ? nm - from : IDS_PER_QUERY;
         sql.len = 0;
@@ -698,22 +704,32 @@ static int load_members(mz_db *db, loaded *l, const char *day, mz_error *err)
                           "COALESCE(r.amount2_fen, 0), COALESCE(r.qty, 0), r.note FROM "
                           "evidence_records r WHERE r.id_number IN ");
         placeholders(&sql, k);
-        mz_buf_puts(&sql, " AND r.as_of = (SELECT MAX(x.as_of) FROM evidence_records x WHERE "
-                          "x.id_number = r.id_number AND x.source = r.source) ORDER BY "
-                          "r.id_number, r.source, r.id");
+        mz_buf_puts(&sql, " ORDER BY r.id_number, r.source, r.as_of, r.id");
         st = mz_db_prepare(db, sql.data);
         if (st == NULL)
             goto dberr;
         for (int i = 0; i < k; i++)
             mz_stmt_bind_text(st, i + 1, all[from + i]->id_number);
         while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+            const char *idn = mz_stmt_text(st, 0), *src = mz_stmt_text(st, 1),
+                       *as_of = mz_stmt_text(st, 2);
+            if (group >= 0 && strcmp(l->rec[group].id_number, idn) == 0 &&
+                strcmp(l->rec[group].source, src) == 0) {
+                if (strcmp(as_of, l->rec[group].as_of) > 0)
+                    l->nrec = group;
+            } else {
+                group = -1;
+            }
             if (l->nrec == l->caprec) {
                 l->caprec = l->caprec ? l->caprec * 2 : 64;
                 l->rec = mz_realloc(l->rec, (size_t)l->caprec * sizeof l->rec[0]);
             }
+            if (group < 0)
+                group = l->nrec;
             mz_verify_record *r = &l->rec[l->nrec++];
-            r->source = adup(l->arena, mz_stmt_text(st, 1));
-            r->as_of = adup(l->arena, mz_stmt_text(st, 2));
+            r->id_number = adup(l->arena, idn);
+            r->source = adup(l->arena, src);
+            r->as_of = adup(l->arena, as_of);
             r->batch_id = mz_stmt_int64(st, 3);
             r->kind = adup(l->arena, mz_stmt_text(st, 4));
             r->ref = adup(l->arena, mz_stmt_text(st, 5));
@@ -724,31 +740,28 @@ static int load_members(mz_db *db, loaded *l, const char *day, mz_error *err)
             r->amount2_fen = mz_stmt_int64(st, 10);
             r->qty = mz_stmt_int64(st, 11);
             r->note = adup(l->arena, mz_stmt_text(st, 12));
-            mz_verify_member key = {.id_number = mz_stmt_text(st, 0)}, *kp = &key;
-            mz_verify_member **hit = bsearch(&kp, all, (size_t)nm, sizeof *all, cmp_member_id);
-            if (hit == NULL) {
-                l->nrec--;
-                continue;
-            }
-            /* Rows come ordered by ID number: a member's rows are contiguous. */
-            int idx = (int)(hit - all);
-            while (idx > 0 && strcmp(all[idx - 1]->id_number, key.id_number) == 0)
-                idx--;
-            for (; idx < nm && strcmp(all[idx]->id_number, key.id_number) == 0; idx++) {
-                if (all[idx]->nrecords == 0)
-                    all[idx]->records = (const mz_verify_record *)(intptr_t)(l->nrec - 1);
-                all[idx]->nrecords++;
-            }
         }
         mz_stmt_finalize(st);
         st = NULL;
         if (rc < 0)
             goto dberr;
     }
-    /* The record array no longer moves: turn the first-row indexes into pointers. */
-    for (int i = 0; i < nm; i++)
-        if (all[i]->nrecords > 0)
-            all[i]->records = &l->rec[(intptr_t)all[i]->records];
+    /* A person's rows are contiguous: hand each run to the members with that ID number. */
+    for (int i = 0, j; i < l->nrec; i = j) {
+        for (j = i + 1; j < l->nrec && strcmp(l->rec[j].id_number, l->rec[i].id_number) == 0; j++)
+            ;
+        mz_verify_member key = {.id_number = l->rec[i].id_number}, *kp = &key;
+        mz_verify_member **hit = bsearch(&kp, all, (size_t)nm, sizeof *all, cmp_member_id);
+        if (hit == NULL)
+            continue;
+        int idx = (int)(hit - all);
+        while (idx > 0 && strcmp(all[idx - 1]->id_number, key.id_number) == 0)
+            idx--;
+        for (; idx < nm && strcmp(all[idx]->id_number, key.id_number) == 0; idx++) {
+            all[idx]->records = &l->rec[i];
+            all[idx]->nrecords = j - i;
+        }
+    }
     rc = 0;
     goto out;
 dberr:
@@ -790,7 +803,7 @@ static int load_limits(mz_db *db, const char *village, const char *day, mz_verif
 
 /* ---- reports ---------------------------------------------------------------- */
 
-/* Stores the next version of the household's report (audited); *id and *version of the new row. */
+/* Stores the next version of the household's report (a case's run audited); *id and *version. */
 static int store_report(mz_db *db, const mz_actor *actor, const vhh *h, json_t *findings,
                         int64_t case_id, int64_t enrollment_id, int64_t job_id, const char *day,
                         int64_t *id, int64_t *version, mz_error *err)
@@ -839,6 +852,9 @@ static int store_report(mz_db *db, const mz_actor *actor, const vhh *h, json_t *
     mz_free(text);
     if (rc < 0)
         return mz_error_internal(err, mz_db_errmsg(db));
+    /* A batch's reports are audited per step (verification.batch_step), not one by one. */
+    if (job_id > 0)
+        return 0;
     snprintf(idb, sizeof idb, "%lld", (long long)*id);
     json_t *after = json_pack("{s:I,s:I,s:s,s:O,s:I}", "household_id", (json_int_t)h->id, "version",
                               (json_int_t)v, "verified_on", day, "batch_ids",
@@ -1234,6 +1250,16 @@ static int db_fail(mz_db *db, mz_error *err)
     return -1;
 }
 
+/* The job's region as the audit log keys it: the prefix padded to a code; NULL for all. */
+static const char *audit_region(const vjob *j, char out[13])
+{
+    if (j->region[0] == '\0')
+        return NULL;
+    snprintf(out, 13, "%s000000000000", j->region);
+    out[12] = '\0';
+    return out;
+}
+
 /* Takes over a stale running job, or starts one over region; 409 while another is alive. */
 static int job_acquire(vjob *j, mz_error *err)
 {
@@ -1287,8 +1313,9 @@ static int job_acquire(vjob *j, mz_error *err)
         json_t *after = json_pack("{s:s,s:s}", "region_code", j->region, "verified_on", j->day);
         char idb[24];
         snprintf(idb, sizeof idb, "%lld", (long long)j->id);
+        char code[13];
         rc = mz_audit_append(j->db, j->actor, "verification.batch_start", "verification_job", idb,
-                             j->region, NULL, after, err);
+                             audit_region(j, code), NULL, after, err);
         json_decref(after);
         if (rc < 0) {
             mz_db_rollback(j->db);
@@ -1456,6 +1483,18 @@ static int job_step(vjob *j, int *done, mz_error *err)
                       "cases_created = cases_created + ? WHERE id = ?",
                       "iiiii", last, (int64_t)l.nh, flagged, created, j->id) < 0)
             goto dberr;
+        char idb[24];
+        snprintf(idb, sizeof idb, "%lld", (long long)j->id);
+        json_t *after =
+            json_pack("{s:I,s:I,s:i,s:I,s:I}", "after_enrollment", (json_int_t)j->cursor,
+                      "to_enrollment", (json_int_t)last, "reports", l.nh, "flagged",
+                      (json_int_t)flagged, "cases_created", (json_int_t)created);
+        char code[13];
+        int arc = mz_audit_append(j->db, j->actor, "verification.batch_step", "verification_job",
+                                  idb, audit_region(j, code), NULL, after, err);
+        json_decref(after);
+        if (arc < 0)
+            goto fail;
     }
     rc = mz_db_commit(j->db);
     if (rc < 0) {

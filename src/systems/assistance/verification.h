@@ -60,6 +60,7 @@
 typedef struct mz_verify_record {
     const char *source, *as_of, *kind, *ref, *date_from, *date_to, *month, *note;
     int64_t batch_id, amount_fen, amount2_fen, qty;
+    const char *id_number; /* whose row (loading only; matching reads the member's) */
 } mz_verify_record;
 
 /* Income types compared with the declared ones. */
