@@ -1255,7 +1255,9 @@ static const char *audit_region(const vjob *j, char out[13])
 {
     if (j->region[0] == '\0')
         return NULL;
-    snprintf(out, 13, "%s000000000000", j->region);
+    size_t n = strlen(j->region);
+    memcpy(out, j->region, n);
+    memset(out + n, '0', 12 - n);
     out[12] = '\0';
     return out;
 }
