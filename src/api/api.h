@@ -236,6 +236,13 @@ void mz_h_alerts_list(mz_req *, mz_res *);
 void mz_h_alert_get(mz_req *, mz_res *);
 void mz_h_alert_action(mz_req *, mz_res *);
 
+/* 家庭经济状况核对: reports and batch re-verification (h_verification.c) */
+void mz_h_verification_run(mz_req *, mz_res *);
+void mz_h_verifications_list(mz_req *, mz_res *);
+void mz_h_verification_get(mz_req *, mz_res *);
+void mz_h_verification_batches_create(mz_req *, mz_res *);
+void mz_h_verification_batches_list(mz_req *, mz_res *);
+void mz_h_verification_batch_get(mz_req *, mz_res *);
 /* ---- the server (http.c) ---- */
 /* Serves until SIGINT/SIGTERM.  listen is "host:port".  Returns 0 or -1. */
 int mz_http_serve(mz_app *app, const char *listen, int threads);

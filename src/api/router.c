@@ -161,6 +161,20 @@ static const struct route routes[] = {
      "assist:online_application:handle", R_WRITE},
     {"POST", "/api/v1/online-applications/{id}/accept", mz_h_online_application_accept,
      "assist:online_application:handle", R_WRITE},
+    /* 家庭经济状况核对 (h_verification.c): a case's versioned reports, their PDF (an
+     * audited download in the handler's own transaction), batch re-verification jobs. */
+    {"POST", "/api/v1/cases/{id}/verification", mz_h_verification_run, "assist:verification:run",
+     R_WRITE},
+    {"GET", "/api/v1/cases/{id}/verifications", mz_h_verifications_list,
+     "assist:verification:read", 0},
+    {"GET", "/api/v1/cases/{id}/verifications/{file}", mz_h_verification_get,
+     "assist:verification:read", R_OWN_TX},
+    {"POST", "/api/v1/verification/batches", mz_h_verification_batches_create,
+     "assist:verification:batch", R_WRITE | R_OWN_TX},
+    {"GET", "/api/v1/verification/batches", mz_h_verification_batches_list,
+     "assist:verification:read", 0},
+    {"GET", "/api/v1/verification/batches/{id}", mz_h_verification_batch_get,
+     "assist:verification:read", 0},
 };
 
 /* Matches path against pattern, collecting {x} parts into req->params. */

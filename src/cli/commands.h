@@ -15,6 +15,8 @@ int mz_cmd_demo(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, 
 int mz_cmd_payroll(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 /* registry import DIR (cli/registry_cmd.c): households and persons in bulk, all or nothing */
 int mz_cmd_registry(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
+/* verify batch (cli/verify_cmd.c): batch re-verification of current 低保 enrollments */
+int mz_cmd_verify(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 /* review schedule (cli/review_cmd.c): the 低保复核 cases due today */
 int mz_cmd_review(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv);
 /* import (cli/import_cmd.c): department data (部门数据) files, templates, the source list */

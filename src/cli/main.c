@@ -44,6 +44,8 @@ static void usage(void)
           "  payroll approve --month YYYY-MM                   审核（须非生成人）\n"
           "  payroll export --month YYYY-MM --format csv|xlsx --out FILE   导出银行文件\n"
           "  review schedule               为到期的低保对象建立复核事项（当日重复执行不再新建）\n"
+          "  verify batch [--region CODE] [--batch-size N] [--stale-seconds N]\n"
+          "                                批量核对在保低保家庭，不再符合条件的建立复核事项（中断后续跑）\n"
           "  registry import DIR [--errors FILE]   批量导入户籍与家庭档案（全部成功才写入）\n"
           "  gen --persons N --seed S --out DIR [--as-of YYYY-MM-DD] [--standard 元]\n"
           "                                生成确定性的合成城市（CSV，不连接数据库）\n"
@@ -275,6 +277,17 @@ int main(int argc, char **argv)
         mz_actor cli;
         mz_actor_init_cli(&cli, os_user());
         int rc = mz_cmd_review(d, &cfg, &cli, rest, args);
+        mz_db_close(d);
+        return rc;
+    }
+    /* 家庭经济状况核对: batch re-verification */
+    if (strcmp(cmd, "verify") == 0) {
+        mz_db *d = open_migrated(&cfg);
+        if (d == NULL)
+            return 1;
+        mz_actor cli;
+        mz_actor_init_cli(&cli, os_user());
+        int rc = mz_cmd_verify(d, &cfg, &cli, rest, args);
         mz_db_close(d);
         return rc;
     }

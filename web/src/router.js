@@ -137,6 +137,13 @@ const routes = [
         component: () => import('./views/MonitoringDashboardView.vue'),
         meta: { title: '监测看板', perm: 'monitor:alert:read' },
       },
+      // 家庭经济状况核对: batch re-verification
+      {
+        path: 'verification',
+        name: 'verification',
+        component: () => import('./views/VerificationView.vue'),
+        meta: { title: '核对', perm: 'assist:verification:read' },
+      },
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在' } },
     ],
   },

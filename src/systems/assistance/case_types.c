@@ -36,6 +36,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "systems/assistance/assess.h"
+#include "systems/assistance/verification.h" /* 核对: verified incomes in the assess hook */
 #include "systems/assistance/notices.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -613,10 +614,21 @@ static int assess_household(mz_db *db, const mz_actor *actor, const char *progra
                                 (json_int_t)household_id);
     if (taper)
         json_object_set_new(request, "taper", taper);
+    /* 核对 (verification.h): verified incomes higher than the declared ones are counted. */
+    json_t *verified = NULL;
+    if (mz_verify_apply_to_request(db, actor, household_id, date, request, &verified, err) < 0) {
+        json_decref(request);
+        json_decref(check);
+        return -1;
+    }
     mz_arena *arena = mz_arena_new();
     int rc = mz_assist_assess_request(db, actor, arena, request, out, err);
     mz_arena_free(arena);
     json_decref(request);
+    if (rc == 0 && verified)
+        mz_verify_finish_assessment(*out, household_id, verified);
+    else
+        json_decref(verified);
     if (rc == 0 && check)
         json_object_set_new(*out, "taper_check", check);
     else
