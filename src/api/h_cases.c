@@ -181,7 +181,7 @@ void mz_h_case_attachment_add(mz_req *req, mz_res *res)
     mz_res_json(res, 201, out);
 }
 
-/* An audited read: the handler opens its own transaction. */
+/* An audited read (R_AUDITED). */
 void mz_h_case_attachment_get(mz_req *req, mz_res *res)
 {
     mz_error err;
@@ -189,23 +189,8 @@ void mz_h_case_attachment_get(mz_req *req, mz_res *res)
     json_t *out = NULL;
     if (mz_req_param_id(req, 0, &id, &err) < 0 || mz_req_param_id(req, 1, &aid, &err) < 0)
         goto fail;
-    if (mz_db_begin(req->db) < 0) {
-        mz_error_internal(&err, mz_db_errmsg(req->db));
+    if (mz_case_attachment_get(req->db, &req->actor, id, aid, &out, &err) < 0)
         goto fail;
-    }
-    if (mz_case_attachment_get(req->db, &req->actor, id, aid, &out, &err) < 0) {
-        mz_db_rollback(req->db);
-        goto fail;
-    }
-    int rc = mz_db_commit(req->db);
-    if (rc < 0) {
-        json_decref(out);
-        if (rc == MZ_DB_BUSY)
-            mz_error_set(&err, 503, "busy", NULL, "系统繁忙，请稍后重试");
-        else
-            mz_error_internal(&err, mz_db_errmsg(req->db));
-        goto fail;
-    }
     mz_res_json(res, 200, out);
     return;
 fail:
@@ -283,22 +268,8 @@ void mz_h_case_notice_pdf(mz_req *req, mz_res *res)
     mz_error_clear(&err);
     if (mz_req_param_id(req, 0, &id, &err) < 0 || notice_file_id(req, &nid, &err) < 0)
         goto fail;
-    if (mz_db_begin(req->db) < 0) {
-        mz_error_internal(&err, mz_db_errmsg(req->db));
+    if (mz_case_notice_pdf(req->db, &req->actor, id, nid, &res->body, &err) < 0)
         goto fail;
-    }
-    if (mz_case_notice_pdf(req->db, &req->actor, id, nid, &res->body, &err) < 0) {
-        mz_db_rollback(req->db);
-        goto fail;
-    }
-    int rc = mz_db_commit(req->db);
-    if (rc < 0) {
-        if (rc == MZ_DB_BUSY)
-            mz_error_set(&err, 503, "busy", NULL, "系统繁忙，请稍后重试");
-        else
-            mz_error_internal(&err, mz_db_errmsg(req->db));
-        goto fail;
-    }
     res->status = 200;
     res->content_type = "application/pdf";
     res->disposition =

@@ -120,22 +120,8 @@ static void errors_export(mz_req *req, mz_res *res, const char *format, const ch
     mz_error_clear(&err);
     if (mz_req_param_id(req, 0, &id, &err) < 0)
         goto fail;
-    if (mz_db_begin(req->db) < 0) {
-        mz_error_internal(&err, mz_db_errmsg(req->db));
+    if (mz_ev_errors_export(req->db, &req->actor, id, format, &res->body, &err) < 0)
         goto fail;
-    }
-    if (mz_ev_errors_export(req->db, &req->actor, id, format, &res->body, &err) < 0) {
-        mz_db_rollback(req->db);
-        goto fail;
-    }
-    int rc = mz_db_commit(req->db);
-    if (rc < 0) {
-        if (rc == MZ_DB_BUSY)
-            mz_error_set(&err, 503, "busy", NULL, "系统繁忙，请稍后重试");
-        else
-            mz_error_internal(&err, mz_db_errmsg(req->db));
-        goto fail;
-    }
     res->status = 200;
     res->content_type = mime;
     res->disposition = mz_arena_printf(req->arena, "attachment; filename=\"import-%lld-errors.%s\"",

@@ -271,7 +271,7 @@ void mz_h_online_application_get(mz_req *req, mz_res *res)
     mz_res_json(res, 200, out);
 }
 
-/* An audited read: the handler opens its own transaction. */
+/* An audited read (R_AUDITED). */
 void mz_h_online_attachment_get(mz_req *req, mz_res *res)
 {
     mz_error err;
@@ -279,23 +279,8 @@ void mz_h_online_attachment_get(mz_req *req, mz_res *res)
     json_t *out = NULL;
     if (mz_req_param_id(req, 0, &id, &err) < 0 || mz_req_param_id(req, 1, &aid, &err) < 0)
         goto fail;
-    if (mz_db_begin(req->db) < 0) {
-        mz_error_internal(&err, mz_db_errmsg(req->db));
+    if (mz_online_attachment_get(req->db, &req->actor, id, aid, &out, &err) < 0)
         goto fail;
-    }
-    if (mz_online_attachment_get(req->db, &req->actor, id, aid, &out, &err) < 0) {
-        mz_db_rollback(req->db);
-        goto fail;
-    }
-    int rc = mz_db_commit(req->db);
-    if (rc < 0) {
-        json_decref(out);
-        if (rc == MZ_DB_BUSY)
-            mz_error_set(&err, 503, "busy", NULL, "系统繁忙，请稍后重试");
-        else
-            mz_error_internal(&err, mz_db_errmsg(req->db));
-        goto fail;
-    }
     mz_res_json(res, 200, out);
     return;
 fail:
@@ -361,7 +346,7 @@ fail:
     mz_res_error(res, &err);
 }
 
-/* GET /resident/applications/{id}/notices/{nid}.pdf: an audited read in its own transaction. */
+/* GET /resident/applications/{id}/notices/{nid}.pdf: an audited read (R_AUDITED). */
 void mz_h_resident_notice_pdf(mz_req *req, mz_res *res)
 {
     mz_error err;
@@ -377,19 +362,9 @@ void mz_h_resident_notice_pdf(mz_req *req, mz_res *res)
         goto fail;
     }
     nid = (int64_t)v;
-    if (mz_db_begin(req->db) < 0) {
-        mz_error_internal(&err, mz_db_errmsg(req->db));
-        goto fail;
-    }
     if (mz_online_resident_notice_pdf(req->db, registry(), &req->actor, id, nid, &res->body, &err) <
-        0) {
-        mz_db_rollback(req->db);
+        0)
         goto fail;
-    }
-    if (mz_db_commit(req->db) < 0) {
-        mz_error_internal(&err, mz_db_errmsg(req->db));
-        goto fail;
-    }
     res->status = 200;
     res->content_type = "application/pdf";
     res->disposition =

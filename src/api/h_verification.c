@@ -66,7 +66,7 @@ void mz_h_verification_get(mz_req *req, mz_res *res)
 {
     mz_error err;
     int64_t id = 0, vid = 0;
-    int pdf = 0, rc;
+    int pdf = 0;
     json_t *out = NULL;
     mz_error_clear(&err);
     if (mz_req_param_id(req, 0, &id, &err) < 0 || report_file(req->params[1], &vid, &pdf, &err) < 0)
@@ -77,22 +77,8 @@ void mz_h_verification_get(mz_req *req, mz_res *res)
         mz_res_json(res, 200, out);
         return;
     }
-    if (mz_db_begin(req->db) < 0) {
-        mz_error_internal(&err, mz_db_errmsg(req->db));
+    if (mz_verify_case_pdf(req->db, &req->actor, id, vid, &res->body, &err) < 0)
         goto fail;
-    }
-    if (mz_verify_case_pdf(req->db, &req->actor, id, vid, &res->body, &err) < 0) {
-        mz_db_rollback(req->db);
-        goto fail;
-    }
-    rc = mz_db_commit(req->db);
-    if (rc < 0) {
-        if (rc == MZ_DB_BUSY)
-            mz_error_set(&err, 503, "busy", NULL, "系统繁忙，请稍后重试");
-        else
-            mz_error_internal(&err, mz_db_errmsg(req->db));
-        goto fail;
-    }
     res->status = 200;
     res->content_type = "application/pdf";
     res->disposition = mz_arena_printf(req->arena, "attachment; filename=\"verification-%lld.pdf\"",

@@ -16,6 +16,8 @@ enum {
     R_OWN_TX = 4,    /* handler manages its own transactions */
     R_PW_CHANGE = 8, /* allowed while the user must change the password */
     R_READ = 16,     /* only reads: its statements share one read snapshot (mz_db_begin_read) */
+    R_AUDITED = 32,  /* a read that is audited (a download, a full ID number): runs in a
+                      * transaction committed after the handler, like a write, without CSRF */
 };
 
 struct route {
@@ -87,14 +89,15 @@ static const struct route routes[] = {
     {"GET", "/api/v1/cases/{id}", mz_h_case_get, "case:case:read", R_READ},
     {"POST", "/api/v1/cases/{id}/actions", mz_h_case_action, "case:case:act", R_WRITE},
     {"POST", "/api/v1/cases/{id}/attachments", mz_h_case_attachment_add, "case:case:act", R_WRITE},
-    /* An audited read: the handler opens its own transaction. */
-    {"GET", "/api/v1/cases/{id}/attachments/{aid}", mz_h_case_attachment_get, "case:case:read", 0},
+    /* An audited read. */
+    {"GET", "/api/v1/cases/{id}/attachments/{aid}", mz_h_case_attachment_get, "case:case:read",
+     R_AUDITED},
     {"POST", "/api/v1/cases/{id}/objections", mz_h_case_objection_add, "case:case:act", R_WRITE},
     {"GET", "/api/v1/inbox", mz_h_inbox, "case:case:read", R_READ},
-    /* Decision notices (the PDF download is an audited read: own transaction) and the
+    /* Decision notices (the PDF download is an audited read) and the
      * whole-process time limit's extension. */
     {"GET", "/api/v1/cases/{id}/notices", mz_h_case_notices, "case:case:read", 0},
-    {"GET", "/api/v1/cases/{id}/notices/{file}", mz_h_case_notice_pdf, "case:case:read", 0},
+    {"GET", "/api/v1/cases/{id}/notices/{file}", mz_h_case_notice_pdf, "case:case:read", R_AUDITED},
     {"POST", "/api/v1/cases/{id}/notices/{nid}/service", mz_h_case_notice_serve, "case:case:act",
      R_WRITE},
     {"POST", "/api/v1/cases/{id}/extension", mz_h_case_extension, "case:case:act", R_WRITE},
@@ -117,7 +120,7 @@ static const struct route routes[] = {
      R_WRITE},
     {"POST", "/api/v1/reviews/schedule", mz_h_reviews_schedule, "assist:review:schedule", R_WRITE},
     /* Department data (部门数据) import.  The import's body is the file (http.c allows it
-     * max_import_bytes); the error reports are audited downloads with their own transaction. */
+     * max_import_bytes); the error reports are audited downloads. */
     {"GET", "/api/v1/evidence/templates", mz_h_evidence_templates, "evidence:import:read", 0},
     {"GET", "/api/v1/evidence/templates/{file}", mz_h_evidence_template_get, "evidence:import:read",
      0},
@@ -125,9 +128,9 @@ static const struct route routes[] = {
     {"GET", "/api/v1/evidence/imports", mz_h_evidence_imports_list, "evidence:import:read", 0},
     {"GET", "/api/v1/evidence/imports/{id}", mz_h_evidence_import_get, "evidence:import:read", 0},
     {"GET", "/api/v1/evidence/imports/{id}/errors.csv", mz_h_evidence_errors_csv,
-     "evidence:import:read", R_OWN_TX},
+     "evidence:import:read", R_AUDITED},
     {"GET", "/api/v1/evidence/imports/{id}/errors.xlsx", mz_h_evidence_errors_xlsx,
-     "evidence:import:read", R_OWN_TX},
+     "evidence:import:read", R_AUDITED},
     /* 动态监测: the rules' runs, the alerts and their workflow, the dashboard. */
     {"POST", "/api/v1/monitoring/runs", mz_h_monitoring_run, "monitor:run:create", R_WRITE},
     {"GET", "/api/v1/monitoring/dashboard", mz_h_monitoring_dashboard, "monitor:alert:read", 0},
@@ -147,28 +150,28 @@ static const struct route routes[] = {
      "resident:application:read", 0},
     {"POST", "/api/v1/resident/applications/{id}/attachments", mz_h_resident_attachment_add,
      "resident:application:create", R_WRITE},
-    /* The decision notice of the resident's own case: an audited read, own transaction. */
+    /* The decision notice of the resident's own case: an audited read. */
     {"GET", "/api/v1/resident/applications/{id}/notices/{file}", mz_h_resident_notice_pdf,
-     "resident:application:read", 0},
+     "resident:application:read", R_AUDITED},
     {"GET", "/api/v1/online-applications", mz_h_online_applications_list,
      "assist:online_application:read", 0},
     {"GET", "/api/v1/online-applications/{id}", mz_h_online_application_get,
      "assist:online_application:read", 0},
-    /* An audited read: the handler opens its own transaction. */
+    /* An audited read. */
     {"GET", "/api/v1/online-applications/{id}/attachments/{aid}", mz_h_online_attachment_get,
-     "assist:online_application:read", 0},
+     "assist:online_application:read", R_AUDITED},
     {"POST", "/api/v1/online-applications/{id}/return", mz_h_online_application_return,
      "assist:online_application:handle", R_WRITE},
     {"POST", "/api/v1/online-applications/{id}/accept", mz_h_online_application_accept,
      "assist:online_application:handle", R_WRITE},
     /* 家庭经济状况核对 (h_verification.c): a case's versioned reports, their PDF (an
-     * audited download in the handler's own transaction), batch re-verification jobs. */
+     * audited download), batch re-verification jobs. */
     {"POST", "/api/v1/cases/{id}/verification", mz_h_verification_run, "assist:verification:run",
      R_WRITE},
-    {"GET", "/api/v1/cases/{id}/verifications", mz_h_verifications_list,
-     "assist:verification:read", 0},
+    {"GET", "/api/v1/cases/{id}/verifications", mz_h_verifications_list, "assist:verification:read",
+     0},
     {"GET", "/api/v1/cases/{id}/verifications/{file}", mz_h_verification_get,
-     "assist:verification:read", R_OWN_TX},
+     "assist:verification:read", R_AUDITED},
     {"POST", "/api/v1/verification/batches", mz_h_verification_batches_create,
      "assist:verification:batch", R_WRITE | R_OWN_TX},
     {"GET", "/api/v1/verification/batches", mz_h_verification_batches_list,
@@ -255,7 +258,7 @@ static void dispatch(mz_req *req, mz_res *res, const struct route *r)
 {
     mz_error err;
     mz_error_clear(&err);
-    int write = (r->flags & R_WRITE) != 0;
+    int write = (r->flags & R_WRITE) != 0, tx = write || (r->flags & R_AUDITED);
     char dberr[256];
 
     req->db = mz_pool_get(req->app->pool, dberr, sizeof dberr);
@@ -278,7 +281,7 @@ static void dispatch(mz_req *req, mz_res *res, const struct route *r)
     } else {
         snprintf(req->actor.request_id, sizeof req->actor.request_id, "%s", req->request_id);
     }
-    if (write && !(r->flags & R_OWN_TX)) {
+    if (tx && !(r->flags & R_OWN_TX)) {
         if (mz_db_begin(req->db) < 0) {
             mz_error_internal(&err, mz_db_errmsg(req->db));
             goto fail;
