@@ -2241,14 +2241,41 @@ static const char *sniff_mime(const unsigned char *b, size_t n)
     return NULL;
 }
 
+int mz_case_attachment_check(const char *content_base64, const char **mime, int64_t *size,
+                             char sha256_hex[65], mz_error *err)
+{
+    size_t n = 0, b64len = content_base64 ? strlen(content_base64) : 0;
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    if (b64len > (MZ_CASE_ATTACHMENT_MAX + 2) / 3 * 4)
+        return mz_error_set(err, 413, "attachment_too_large", "content", "附件不能超过%d KB",
+                            MZ_CASE_ATTACHMENT_MAX / 1024);
+    unsigned char *bytes = mz_malloc(b64len / 4 * 3 + 3);
+    int rc = -1;
+    if (b64len == 0 ||
+        sodium_base642bin(bytes, b64len / 4 * 3 + 3, content_base64, b64len, NULL, &n, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        n == 0)
+        mz_error_set(err, 400, "invalid_value", "content", "附件内容须为非空的 Base64 编码");
+    else if (n > MZ_CASE_ATTACHMENT_MAX)
+        mz_error_set(err, 413, "attachment_too_large", "content", "附件不能超过%d KB",
+                     MZ_CASE_ATTACHMENT_MAX / 1024);
+    else if ((*mime = sniff_mime(bytes, n)) == NULL)
+        mz_error_set(err, 400, "invalid_value", "content", "附件须为 PDF、JPEG 或 PNG 文件");
+    else {
+        crypto_hash_sha256(hash, bytes, n);
+        sodium_bin2hex(sha256_hex, 65, hash, sizeof hash);
+        *size = (int64_t)n;
+        rc = 0;
+    }
+    mz_free(bytes);
+    return rc;
+}
+
 int mz_case_attachment_add(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                            int64_t id, const char *kind, const char *filename,
                            const char *content_base64, json_t **out, mz_error *err)
 {
     json_t *row = NULL;
-    unsigned char *bytes = NULL;
-    size_t n = 0, b64len = content_base64 ? strlen(content_base64) : 0;
-    unsigned char hash[crypto_hash_sha256_BYTES];
     char hex[2 * crypto_hash_sha256_BYTES + 1], at[21], idb[24];
     int64_t aid = 0;
     int rc = -1;
@@ -2275,48 +2302,27 @@ int mz_case_attachment_add(mz_db *db, const mz_case_registry *reg, const mz_acto
         mz_error_set(err, 400, "invalid_value", "filename", "文件名不能含有路径分隔符");
         goto out;
     }
-    if (b64len > (MZ_CASE_ATTACHMENT_MAX + 2) / 3 * 4) {
-        mz_error_set(err, 413, "attachment_too_large", "content", "附件不能超过%d KB",
-                     MZ_CASE_ATTACHMENT_MAX / 1024);
+    const char *mime = NULL;
+    int64_t size = 0;
+    if (mz_case_attachment_check(content_base64, &mime, &size, hex, err) < 0)
         goto out;
-    }
-    bytes = mz_malloc(b64len / 4 * 3 + 3);
-    if (b64len == 0 ||
-        sodium_base642bin(bytes, b64len / 4 * 3 + 3, content_base64, b64len, NULL, &n, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        n == 0) {
-        mz_error_set(err, 400, "invalid_value", "content", "附件内容须为非空的 Base64 编码");
-        goto out;
-    }
-    if (n > MZ_CASE_ATTACHMENT_MAX) {
-        mz_error_set(err, 413, "attachment_too_large", "content", "附件不能超过%d KB",
-                     MZ_CASE_ATTACHMENT_MAX / 1024);
-        goto out;
-    }
-    const char *mime = sniff_mime(bytes, n);
-    if (mime == NULL) {
-        mz_error_set(err, 400, "invalid_value", "content", "附件须为 PDF、JPEG 或 PNG 文件");
-        goto out;
-    }
-    crypto_hash_sha256(hash, bytes, n);
-    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
     mz_time_iso(time(NULL), at);
     if (mz_db_query_int64(
             db, &aid,
             "INSERT INTO case_attachments (case_id, kind, filename, mime_type, "
             "sha256, size, content, uploaded_by, at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
-            "ittttitit", id, kind, filename, mime, hex, (int64_t)n, content_base64,
-            (int64_t)actor->id, at) != MZ_DB_ROW) {
+            "ittttitit", id, kind, filename, mime, hex, size, content_base64, (int64_t)actor->id,
+            at) != MZ_DB_ROW) {
         mz_error_internal(err, mz_db_errmsg(db));
         goto out;
     }
     *out = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "id", (json_int_t)aid, "kind", kind,
                      "kind_name", kind_name(t, kind), "filename", filename, "mime_type", mime,
-                     "sha256", hex, "size", (json_int_t)n, "uploaded_by", (json_int_t)actor->id,
+                     "sha256", hex, "size", (json_int_t)size, "uploaded_by", (json_int_t)actor->id,
                      "at", at);
     json_t *after = json_pack("{s:I,s:s,s:s,s:s,s:I}", "attachment_id", (json_int_t)aid, "kind",
-                              kind, "filename", filename, "sha256", hex, "size", (json_int_t)n);
+                              kind, "filename", filename, "sha256", hex, "size", (json_int_t)size);
     rc = mz_audit_append(db, actor, "case.attachment_add", "case", id_text(id, idb),
                          row_str(row, "region_code"), NULL, after, err);
     json_decref(after);
@@ -2325,7 +2331,6 @@ int mz_case_attachment_add(mz_db *db, const mz_case_registry *reg, const mz_acto
         *out = NULL;
     }
 out:
-    mz_free(bytes);
     json_decref(row);
     return rc;
 }

@@ -173,6 +173,16 @@ typedef struct mz_case_input {
     const char *comment;
 } mz_case_input;
 
+/*
+ * Checks an uploaded file as every attachment is checked: content_base64 is
+ * the Base64 of 1 byte to MZ_CASE_ATTACHMENT_MAX (400 invalid_value
+ * "content" when empty or not Base64, 413 attachment_too_large when larger)
+ * and a PDF, JPEG or PNG by its first bytes (400 invalid_value "content").
+ * Gives the MIME type (a literal), the size and the SHA-256 in hex.  0 or -1.
+ */
+int mz_case_attachment_check(const char *content_base64, const char **mime, int64_t *size,
+                             char sha256_hex[65], mz_error *err);
+
 /* Creates a case (event 1, audited 'case.create').  *out: the case as from _get. */
 int mz_case_create(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                    const mz_case_input *in, int today, json_t **out, mz_error *err);

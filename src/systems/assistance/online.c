@@ -698,27 +698,12 @@ int mz_online_attachment_get(mz_db *db, const mz_actor *actor, int64_t id, int64
 
 /* ---- attachments --------------------------------------------------------------- */
 
-/* The file types case attachments take (core/case.h), by their first bytes. */
-static const char *sniff_mime(const unsigned char *b, size_t n)
-{
-    static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
-    if (n >= 5 && memcmp(b, "%PDF-", 5) == 0)
-        return "application/pdf";
-    if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
-        return "image/jpeg";
-    if (n >= sizeof png && memcmp(b, png, sizeof png) == 0)
-        return "image/png";
-    return NULL;
-}
-
 int mz_online_attachment_add(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                              int64_t id, const char *kind, const char *filename,
                              const char *content_base64, json_t **out, mz_error *err)
 {
     json_t *a = NULL;
-    unsigned char *bytes = NULL, hash[crypto_hash_sha256_BYTES];
     char hex[2 * crypto_hash_sha256_BYTES + 1], at[21], idb[24];
-    size_t n = 0, b64len = content_base64 ? strlen(content_base64) : 0;
     int64_t aid = 0, count = 0;
     int rc = -1;
 
@@ -756,46 +741,25 @@ int mz_online_attachment_add(mz_db *db, const mz_case_registry *reg, const mz_ac
                      MZ_ONLINE_MAX_ATTACHMENTS);
         goto out;
     }
-    if (b64len > (MZ_CASE_ATTACHMENT_MAX + 2) / 3 * 4) {
-        mz_error_set(err, 413, "attachment_too_large", "content", "附件不能超过%d KB",
-                     MZ_CASE_ATTACHMENT_MAX / 1024);
+    const char *mime = NULL;
+    int64_t size = 0;
+    if (mz_case_attachment_check(content_base64, &mime, &size, hex, err) < 0)
         goto out;
-    }
-    bytes = mz_malloc(b64len / 4 * 3 + 3);
-    if (b64len == 0 ||
-        sodium_base642bin(bytes, b64len / 4 * 3 + 3, content_base64, b64len, NULL, &n, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        n == 0) {
-        mz_error_set(err, 400, "invalid_value", "content", "附件内容须为非空的 Base64 编码");
-        goto out;
-    }
-    if (n > MZ_CASE_ATTACHMENT_MAX) {
-        mz_error_set(err, 413, "attachment_too_large", "content", "附件不能超过%d KB",
-                     MZ_CASE_ATTACHMENT_MAX / 1024);
-        goto out;
-    }
-    const char *mime = sniff_mime(bytes, n);
-    if (mime == NULL) {
-        mz_error_set(err, 400, "invalid_value", "content", "附件须为 PDF、JPEG 或 PNG 文件");
-        goto out;
-    }
-    crypto_hash_sha256(hash, bytes, n);
-    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
     mz_time_iso(time(NULL), at);
     if (mz_db_query_int64(db, &aid,
                           "INSERT INTO online_application_attachments (application_id, kind, "
                           "filename, mime_type, sha256, size, content, at) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                          "ittttitt", id, kind, filename, mime, hex, (int64_t)n, content_base64,
+                          "ittttitt", id, kind, filename, mime, hex, size, content_base64,
                           at) != MZ_DB_ROW) {
         mz_error_internal(err, mz_db_errmsg(db));
         goto out;
     }
     *out = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)aid, "kind", kind,
                      "kind_name", kind_name(reg, program, kind), "filename", filename, "mime_type",
-                     mime, "sha256", hex, "size", (json_int_t)n, "at", at);
+                     mime, "sha256", hex, "size", (json_int_t)size, "at", at);
     json_t *after = json_pack("{s:I,s:s,s:s,s:s,s:I}", "attachment_id", (json_int_t)aid, "kind",
-                              kind, "filename", filename, "sha256", hex, "size", (json_int_t)n);
+                              kind, "filename", filename, "sha256", hex, "size", (json_int_t)size);
     rc = mz_audit_append(db, actor, "online_application.attachment_add", "online_application",
                          id_text(id, idb), json_string_value(json_object_get(a, "region_code")),
                          NULL, after, err);
@@ -805,7 +769,6 @@ int mz_online_attachment_add(mz_db *db, const mz_case_registry *reg, const mz_ac
         *out = NULL;
     }
 out:
-    mz_free(bytes);
     json_decref(a);
     return rc;
 }
