@@ -7,7 +7,7 @@
 #   bench/run.sh [--persons N] [--seed S] [--only LIST] [--duration SECONDS] [--work DIR]
 #
 #   --persons   size of the synthetic city (minzheng gen), default 500000
-#   --only      comma list of: load, evidence, payroll, api (default: all of them)
+#   --only      comma list of: load, evidence, payroll, verify, api (default: all of them)
 #               (the plain-SQL load always runs: it is benchmark 1's baseline and the
 #               fixture of the others)
 #   --duration  seconds of each wrk run, default 15
@@ -22,7 +22,7 @@ ROOT=$PWD
 BIN=$ROOT/build/minzheng
 PERSONS=500000
 SEED=1
-ONLY=load,evidence,payroll,api
+ONLY=load,evidence,payroll,verify,api
 DURATION=15
 WORK=
 KEEP=0
@@ -205,6 +205,104 @@ if want payroll; then
     "${PAY_SECS}s $(per_sec "$N_LINES" "$PAY_SECS") lines/s ${PAY_KB}KiB" \
     "sqlite3 ${PAYSQL_SECS}s $(per_sec "$N_LINES" "$PAYSQL_SECS") lines/s ${PAYSQL_KB}KiB" \
     "$(ratio "$PAYSQL_SECS" "$PAY_SECS") × the baseline's speed"
+fi
+
+# Benchmark 3, batch verification (核对): every member of every current 低保 household against
+# the newest data of every department source.  The fixture is the plain load of the registry
+# plus the plain load of the department data (benchmark 1b shows minzheng's imports store the
+# same rows).  Three runs on copies of it: the SQL joins producing the issues
+# (bench/sql/sqlite-verify.sql), once as loaded and once after ANALYZE, the better counting as
+# the baseline; minzheng's 预核对 (`verify batch --preview`: the same matching, nothing stored,
+# on as many connections as the machine has processors), which does the baseline's work; and
+# minzheng's batch job, which also stores a report per household and opens the 低保复核 cases.
+# All three must find the same issues.
+if want verify; then
+  say "3 batch verification: minzheng verify batch (--preview, then the job) against SQL joins"
+  EV_ASOF=$(sed -n 's/^as_of=//p' "$CITY/manifest.txt")
+  VER_BASE=$WORK/verify-base.db
+  cp "$BASE_DB" "$VER_BASE"
+  sed -e "s|@DIR@|$CITY|g; s|@NOW@|$NOW|g; s|@ASOF@|$EV_ASOF|g" bench/sql/sqlite-evidence-load.sql |
+    sqlite3 "$VER_BASE" >/dev/null
+  read -r V_HH V_MEMBERS V_RECORDS < <(sqlite3 -separator ' ' "$VER_BASE" "SELECT
+    (SELECT COUNT(*) FROM enrollments WHERE program = 'dibao' AND status IN ('in_force', 'taper')),
+    (SELECT COUNT(*) FROM enrollments e JOIN household_members m ON m.household_id = e.household_id
+      WHERE e.program = 'dibao' AND e.status IN ('in_force', 'taper')),
+    (SELECT COUNT(*) FROM evidence_records)")
+  echo "$V_HH households, $V_MEMBERS members, $V_RECORDS department records"
+  cp "$VER_BASE" "$WORK/verify-preview.db"
+  cp "$VER_BASE" "$WORK/verify-job.db"
+  cp "$VER_BASE" "$WORK/verify-sql.db"
+  mv "$VER_BASE" "$WORK/verify-sql-analyzed.db"
+  sync
+
+  timed verify-preview "$BIN" --db "$WORK/verify-preview.db" verify batch --preview \
+    --issues "$WORK/verify-preview.csv" >"$WORK/verify-preview.log"
+  PV_SECS=$SECS
+  PV_KB=$KB
+  cat "$WORK/verify-preview.log"
+  # The day minzheng matched against (its local date), for the SQL to use the same.
+  DAY=$(sed -n 's/^预核对（\([0-9-]*\)，.*/\1/p' "$WORK/verify-preview.log")
+  timed verify-job "$BIN" --db "$WORK/verify-job.db" verify batch >"$WORK/verify-job.log"
+  JOB_SECS=$SECS
+  JOB_KB=$KB
+  cat "$WORK/verify-job.log"
+  grep -q "（$DAY）" "$WORK/verify-job.log" || {
+    echo "bench: the job did not verify on $DAY (the date changed during the run?)" >&2
+    exit 1
+  }
+
+  sed -e "s|@DAY@|$DAY|g" bench/sql/sqlite-verify.sql >"$WORK/verify.sql"
+  timed verify-sql sqlite3 "$WORK/verify-sql.db" <"$WORK/verify.sql"
+  VSQL_SECS=$SECS
+  VSQL_KB=$KB
+  timed verify-analyze sqlite3 "$WORK/verify-sql-analyzed.db" "ANALYZE"
+  ANALYZE_SECS=$SECS
+  timed verify-sql-analyzed sqlite3 "$WORK/verify-sql-analyzed.db" <"$WORK/verify.sql"
+  VSQLA_SECS=$SECS
+  VSQLA_KB=$KB
+  echo "SQL joins: ${VSQL_SECS}s as loaded, ${VSQLA_SECS}s after ANALYZE (ANALYZE itself ${ANALYZE_SECS}s, not counted)"
+  if awk -v a="$VSQLA_SECS" -v b="$VSQL_SECS" 'BEGIN { exit !(a < b) }'; then
+    BEST_SECS=$VSQLA_SECS BEST_KB=$VSQLA_KB BEST="after ANALYZE"
+  else
+    BEST_SECS=$VSQL_SECS BEST_KB=$VSQL_KB BEST="as loaded"
+  fi
+
+  # Same result: the same issues (household, code, member, income type, value, limit) from all.
+  ISSUES="SELECT household_id, code, person_id, COALESCE(param, ''), value, limit_value
+    FROM bench_issues ORDER BY 1, 2, 3, 4"
+  sqlite3 "$WORK/verify-sql.db" "$ISSUES" >"$WORK/verify-sql.issues"
+  sqlite3 "$WORK/verify-sql-analyzed.db" "$ISSUES" >"$WORK/verify-sql-analyzed.issues"
+  tail -n +2 "$WORK/verify-preview.csv" | awk -F, -v OFS='|' '{print $2, $4, $6, $7, $8, $9}' |
+    sort -t'|' -k1,1n -k2,2 -k3,3n -k4,4 >"$WORK/verify-preview.issues"
+  sqlite3 "$WORK/verify-job.db" "SELECT r.household_id, json_extract(i.value, '\$.code'),
+      COALESCE(json_extract(i.value, '\$.person_id'), 0),
+      substr(json_extract(i.value, '\$.key'), length(json_extract(i.value, '\$.code'))
+        + length(CAST(COALESCE(json_extract(i.value, '\$.person_id'), 0) AS TEXT)) + 3),
+      json_extract(i.value, '\$.value'), json_extract(i.value, '\$.limit')
+    FROM verification_reports r, json_each(r.findings, '\$.issues') i ORDER BY 1, 2, 3, 4" \
+    >"$WORK/verify-job.issues"
+  sort -t'|' -k1,1n -k2,2 -k3,3n -k4,4 -o "$WORK/verify-sql.issues" "$WORK/verify-sql.issues"
+  sort -t'|' -k1,1n -k2,2 -k3,3n -k4,4 -o "$WORK/verify-sql-analyzed.issues" \
+    "$WORK/verify-sql-analyzed.issues"
+  sort -t'|' -k1,1n -k2,2 -k3,3n -k4,4 -o "$WORK/verify-job.issues" "$WORK/verify-job.issues"
+  for f in verify-sql-analyzed verify-preview verify-job; do
+    if ! cmp -s "$WORK/verify-sql.issues" "$WORK/$f.issues"; then
+      echo "bench: $f found other issues than the SQL joins:" >&2
+      diff "$WORK/verify-sql.issues" "$WORK/$f.issues" | head -n 20 >&2
+      exit 1
+    fi
+  done
+  N_ISSUES=$(wc -l <"$WORK/verify-sql.issues")
+  N_FLAGGED=$(cut -d'|' -f1 "$WORK/verify-sql.issues" | sort -u | wc -l)
+  echo "same $N_ISSUES issues in $N_FLAGGED households from all four runs"
+  result "3 verify $V_HH households (preview)" \
+    "${PV_SECS}s $(per_sec "$V_HH" "$PV_SECS") households/s ${PV_KB}KiB" \
+    "sqlite3 ${BEST_SECS}s ($BEST) $(per_sec "$V_HH" "$BEST_SECS") households/s ${BEST_KB}KiB" \
+    "$(ratio "$BEST_SECS" "$PV_SECS") × the baseline's speed"
+  result "3 verify $V_HH households (job)" \
+    "${JOB_SECS}s $(per_sec "$V_HH" "$JOB_SECS") households/s ${JOB_KB}KiB" \
+    "sqlite3 ${BEST_SECS}s ($BEST) $(per_sec "$V_HH" "$BEST_SECS") households/s" \
+    "$(ratio "$BEST_SECS" "$JOB_SECS") × (the job also stores $V_HH reports and opens cases)"
 fi
 
 if want api; then

@@ -78,6 +78,7 @@ struct block {
 
 struct mz_arena {
     struct block *head;
+    struct block *spare; /* blocks of standard size kept by mz_arena_reset */
 };
 
 #define ARENA_BLOCK 16384
@@ -87,17 +88,39 @@ mz_arena *mz_arena_new(void)
     return mz_calloc(1, sizeof(mz_arena));
 }
 
-void mz_arena_free(mz_arena *a)
+static void free_chain(struct block *b)
 {
-    if (a == NULL)
-        return;
-    struct block *b = a->head;
     while (b) {
         struct block *n = b->next;
         free(b);
         b = n;
     }
+}
+
+void mz_arena_free(mz_arena *a)
+{
+    if (a == NULL)
+        return;
+    free_chain(a->head);
+    free_chain(a->spare);
     free(a);
+}
+
+void mz_arena_reset(mz_arena *a)
+{
+    struct block *b = a->head;
+    while (b) {
+        struct block *n = b->next;
+        if (b->cap == ARENA_BLOCK) {
+            b->used = 0;
+            b->next = a->spare;
+            a->spare = b;
+        } else {
+            free(b);
+        }
+        b = n;
+    }
+    a->head = NULL;
 }
 
 void *mz_arena_alloc(mz_arena *a, size_t n)
@@ -108,9 +131,14 @@ void *mz_arena_alloc(mz_arena *a, size_t n)
     struct block *b = a->head;
     if (b == NULL || b->cap - b->used < n) {
         size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-        b = mz_malloc(sizeof(struct block) + cap);
-        b->used = 0;
-        b->cap = cap;
+        if (cap == ARENA_BLOCK && a->spare) {
+            b = a->spare;
+            a->spare = b->next;
+        } else {
+            b = mz_malloc(sizeof(struct block) + cap);
+            b->used = 0;
+            b->cap = cap;
+        }
         if (a->head && n > ARENA_BLOCK) {
             /* keep the current block in front: it still has room */
             b->next = a->head->next;

@@ -27,7 +27,9 @@ void mz_wipe(void *p, size_t n);
  */
 typedef struct mz_arena mz_arena;
 mz_arena *mz_arena_new(void);
-void mz_arena_free(mz_arena *a);             /* NULL is fine */
+void mz_arena_free(mz_arena *a); /* NULL is fine */
+/* Frees everything taken from a at once, keeping its blocks for what is taken next. */
+void mz_arena_reset(mz_arena *a);
 void *mz_arena_alloc(mz_arena *a, size_t n); /* zeroed, 16-byte aligned */
 char *mz_arena_strdup(mz_arena *a, const char *s);
 char *mz_arena_strndup(mz_arena *a, const char *s, size_t n);

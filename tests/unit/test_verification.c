@@ -621,6 +621,79 @@ static void test_batch(void **state)
         tdb_count(t->db, "SELECT COUNT(*) FROM verification_reports WHERE version = 2"), 20);
 }
 
+/* The preview's issue lines (CSV without its header) with the given threads; *out counts. */
+static char *preview(tdb *t, const char *region, int threads, json_t **out)
+{
+    char *csv = NULL;
+    size_t len = 0;
+    mz_error err;
+    mz_error_clear(&err);
+    mz_verify_preview_options o = {.region_code = region,
+                                   .batch_size = 3,
+                                   .today = tcase_day(DAY),
+                                   .threads = threads,
+                                   .url = t->url};
+    o.issues_csv = open_memstream(&csv, &len);
+    assert_non_null(o.issues_csv);
+    int rc = mz_verify_batch_preview(t->db, &t->cli, &o, out, &err);
+    fclose(o.issues_csv);
+    if (rc != 0)
+        fail_msg("preview: %s %s", err.code ? err.code : "", err.message);
+    return csv;
+}
+
+/* 预核对: what the batch would find, on several connections, storing nothing. */
+static void test_preview(void **state)
+{
+    tdb *t = tdb_get(state);
+    int flagged = enroll_many(t, 20);
+    json_t *one, *three, *none;
+    char *a = preview(t, NULL, 1, &one), *b = preview(t, NULL, 3, &three);
+    assert_int_equal(json_integer_value(json_object_get(one, "households")), 20);
+    assert_int_equal(json_integer_value(json_object_get(one, "households_flagged")), flagged);
+    assert_int_equal(json_integer_value(json_object_get(three, "households_flagged")), flagged);
+    assert_int_equal(json_integer_value(json_object_get(three, "threads")), 3);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(one, "by_code"), "vehicle_over_limit")),
+        flagged);
+    /* The same lines in the same order whatever the number of connections. */
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, ",vehicle_over_limit,1,0,,1,0\n"));
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM verification_reports"), 0);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM verification_jobs"), 0);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM cases"), 0);
+    /* Another county's households: none. */
+    free(preview(t, "321311000000", 2, &none));
+    assert_int_equal(json_integer_value(json_object_get(none, "households")), 0);
+    json_decref(none);
+
+    /* The batch finds exactly what the preview announced. */
+    mz_error err;
+    json_t *job = batch_run(t, 7, 120, &err);
+    assert_non_null(job);
+    json_decref(job);
+    json_int_t issues = 0;
+    mz_stmt *st = mz_db_prepare(t->db, "SELECT findings FROM verification_reports");
+    assert_non_null(st);
+    while (mz_stmt_step(st) == MZ_DB_ROW) {
+        json_t *f = json_loads(mz_stmt_text(st, 0), 0, NULL);
+        issues += (json_int_t)json_array_size(json_object_get(f, "issues"));
+        json_decref(f);
+    }
+    mz_stmt_finalize(st);
+    assert_int_equal(issues, json_integer_value(json_object_get(one, "issues")));
+
+    mz_verify_preview_options bad = {.today = tcase_day(DAY), .threads = 9, .url = t->url};
+    json_t *out = NULL;
+    mz_error_clear(&err);
+    assert_int_equal(mz_verify_batch_preview(t->db, &t->cli, &bad, &out, &err), -1);
+    tdb_assert_err(err, 400, "invalid_value", "threads");
+    json_decref(one);
+    json_decref(three);
+    free(a);
+    free(b);
+}
+
 static void reopen(tdb *t)
 {
     char msg[256];
@@ -710,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_changes),
         BOTH(test_case_versions),
         BOTH(test_batch),
+        BOTH(test_preview),
         BOTH(test_crash_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,6 +168,20 @@ static int cached_params(mz_assist_params_cache *c, mz_db *db, const char *regio
     return 1;
 }
 
+int mz_assist_params_cached(mz_assist_params_cache *c, mz_db *db, const char *region,
+                            const char *day, mz_assist_params *own, const mz_assist_params **out,
+                            mz_error *err)
+{
+    int rc = cached_params(c, db, region, day, out, err);
+    if (rc == 1) {
+        if (mz_assist_params_load(db, region, day, own, err) < 0)
+            return -1;
+        *out = own;
+        rc = 0;
+    }
+    return rc;
+}
+
 int mz_assist_payroll_amount(void *cache, mz_db *db, const mz_payroll_basis *b, const char *month,
                              mz_payroll_amount *out, mz_error *err)
 {

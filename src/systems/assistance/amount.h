@@ -38,6 +38,15 @@ mz_assist_params_cache *mz_assist_params_cache_new(void);
 void mz_assist_params_cache_free(mz_assist_params_cache *c); /* NULL is fine */
 
 /*
+ * The params in force for region (a village) on day through c: *out points
+ * into the cache, or into own when the cache could not keep them.  0, or -1
+ * with err as mz_assist_params_load sets it.
+ */
+int mz_assist_params_cached(mz_assist_params_cache *c, mz_db *db, const char *region,
+                            const char *day, mz_assist_params *own, const mz_assist_params **out,
+                            mz_error *err);
+
+/*
  * The payroll's amount hook (mz_payroll_options.amount, with amount_arg a
  * mz_assist_params_cache or NULL): the params in force for the enrollment's
  * village on the first day of month, then mz_assist_basis_amount; out names

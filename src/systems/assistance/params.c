@@ -42,6 +42,11 @@ static const struct {
      "ratio"},
     {offsetof(mz_assist_params, temp_cap), "temporary", "cap", "fen"},
     {offsetof(mz_assist_params, temp_township_limit), "temporary", "township_limit", "fen"},
+    {offsetof(mz_assist_params, verify_income_tolerance), "dibao", "verify_income_tolerance",
+     "fen"},
+    {offsetof(mz_assist_params, verify_business_limit), "dibao", "verify_business_limit", "int"},
+    {offsetof(mz_assist_params, verify_vehicle_exempt_kinds), "dibao",
+     "verify_vehicle_exempt_kinds", "list"},
 };
 
 int mz_assist_params_load(mz_db *db, const char *region_code, const char *day,

@@ -226,6 +226,9 @@ typedef struct mz_assist_params {
     mz_assist_param temp_multiplier_expenditure; /* temporary.multiplier_expenditure, bp */
     mz_assist_param temp_cap;                    /* temporary.cap, fen */
     mz_assist_param temp_township_limit;         /* temporary.township_limit, fen */
+    mz_assist_param verify_income_tolerance;     /* dibao.verify_income_tolerance, fen */
+    mz_assist_param verify_business_limit;       /* dibao.verify_business_limit, int */
+    mz_assist_param verify_vehicle_exempt_kinds; /* dibao.verify_vehicle_exempt_kinds, list */
     /* Derived from the text values above by whoever fills the struct. */
     unsigned exempt_mask; /* mz_assist_income_mask(exempt_income_types.text) */
     int rounding_rule;    /* MZ_ASSIST_ROUND_* of rounding.text */

@@ -13,6 +13,7 @@
  * (id_number, source) kept in one pass over the rows: a plan both engines
  * choose without statistics, and no correlated subquery.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #include "core/household.h"
 #include "core/policy.h"
 #include "core/region.h"
+#include "systems/assistance/amount.h"
 #include "systems/assistance/params.h"
 #include "systems/assistance/rules.h"
 
@@ -558,16 +560,41 @@ typedef struct vhh {
     int n, cap;
 } vhh;
 
+/*
+ * Households being matched with their members and department rows.  A job
+ * keeps one for all its steps (loaded_reset between them): freeing a step's
+ * megabytes only to take them again costs more than the matching.
+ */
 typedef struct loaded {
     mz_arena *arena;
     vhh *h;
-    int nh;
+    int nh, hcap;
     mz_verify_record *rec;
     int nrec, caprec;
 } loaded;
 
+static void loaded_init(loaded *l, int households)
+{
+    memset(l, 0, sizeof *l);
+    l->arena = mz_arena_new();
+    l->h = mz_calloc((size_t)households, sizeof *l->h);
+    l->hcap = households;
+}
+
+/* Empty again, keeping the memory (the members' arrays too). */
+static void loaded_reset(loaded *l)
+{
+    for (int i = 0; i < l->nh; i++)
+        l->h[i].n = 0;
+    l->nh = 0;
+    l->nrec = 0;
+    mz_arena_reset(l->arena);
+}
+
 static void loaded_cleanup(loaded *l)
 {
+    for (int i = 0; i < l->hcap; i++)
+        mz_free(l->h[i].m);
     mz_free(l->h);
     mz_free(l->rec);
     mz_arena_free(l->arena);
@@ -773,32 +800,29 @@ out:
     return rc;
 }
 
+/* The thresholds of the params p (mz_assist_params_load's, for a village on a day). */
+static void limits_from(const mz_assist_params *p, mz_verify_limits *lim)
+{
+    lim->standard_fen = p->dibao_standard.num;
+    lim->financial_months = p->financial_assets_months.num;
+    lim->vehicle_limit = p->vehicle_limit.num;
+    lim->housing_limit = p->housing_limit.num;
+    lim->income_tolerance_fen = p->verify_income_tolerance.num;
+    lim->business_limit = p->verify_business_limit.num;
+    snprintf(lim->vehicle_exempt_kinds, sizeof lim->vehicle_exempt_kinds, "%s",
+             p->verify_vehicle_exempt_kinds.text);
+}
+
 /* The thresholds in force for village on day. */
 static int load_limits(mz_db *db, const char *village, const char *day, mz_verify_limits *lim,
                        mz_error *err)
 {
     mz_assist_params *p = mz_calloc(1, sizeof *p);
-    mz_policy_value v;
     int rc = mz_assist_params_load(db, village, day, p, err);
-    if (rc == 0) {
-        lim->standard_fen = p->dibao_standard.num;
-        lim->financial_months = p->financial_assets_months.num;
-        lim->vehicle_limit = p->vehicle_limit.num;
-        lim->housing_limit = p->housing_limit.num;
-    }
+    if (rc == 0)
+        limits_from(p, lim);
     mz_free(p);
-    if (rc < 0)
-        return -1;
-    if (mz_policy_get(db, "dibao", "verify_income_tolerance", village, day, &v, err) != 0)
-        return -1;
-    lim->income_tolerance_fen = v.num;
-    if (mz_policy_get(db, "dibao", "verify_business_limit", village, day, &v, err) != 0)
-        return -1;
-    lim->business_limit = v.num;
-    if (mz_policy_get(db, "dibao", "verify_vehicle_exempt_kinds", village, day, &v, err) != 0)
-        return -1;
-    snprintf(lim->vehicle_exempt_kinds, sizeof lim->vehicle_exempt_kinds, "%s", v.text);
-    return 0;
+    return rc;
 }
 
 /* ---- reports ---------------------------------------------------------------- */
@@ -871,51 +895,31 @@ static int store_report(mz_db *db, const mz_actor *actor, const vhh *h, json_t *
 }
 
 /*
- * The thresholds per village for one day, kept for a whole job: a city has
- * some 1,440 villages, and loading the policy per household would be a few
- * dozen queries each.  Open addressing on the 12-digit code.
+ * The thresholds of village on day through the job's params cache, which
+ * loads one set per distinct set of applicable policy prefixes (amount.h): a
+ * city of 1,440 villages under a city-wide policy loads it once.
  */
-#define LIMITS_SLOTS 4096
-typedef struct limits_cache {
-    char region[LIMITS_SLOTS][13];
-    mz_verify_limits lim[LIMITS_SLOTS];
-} limits_cache;
-
-static int limits_of(mz_db *db, limits_cache *c, const char *village, const char *day,
-                     const mz_verify_limits **out, mz_error *err)
+static int limits_of(mz_db *db, mz_assist_params_cache *c, const char *village, const char *day,
+                     mz_verify_limits *lim, mz_error *err)
 {
-    unsigned long long code = strtoull(village, NULL, 10);
-    size_t k = (size_t)(code % LIMITS_SLOTS);
-    for (size_t n = 0; n < LIMITS_SLOTS; n++, k = (k + 1) % LIMITS_SLOTS) {
-        if (strcmp(c->region[k], village) == 0) {
-            *out = &c->lim[k];
-            return 0;
-        }
-        if (c->region[k][0] == '\0') {
-            if (load_limits(db, village, day, &c->lim[k], err) < 0)
-                return -1;
-            snprintf(c->region[k], sizeof c->region[k], "%s", village);
-            *out = &c->lim[k];
-            return 0;
-        }
-    }
-    /* More villages than slots: load without keeping (never with real region codes). */
-    if (load_limits(db, village, day, &c->lim[0], err) < 0)
-        return -1;
-    c->region[0][0] = '\0';
-    *out = &c->lim[0];
-    return 0;
+    mz_assist_params *own = mz_malloc(sizeof *own);
+    const mz_assist_params *p;
+    int rc = mz_assist_params_cached(c, db, village, day, own, &p, err);
+    if (rc == 0)
+        limits_from(p, lim);
+    mz_free(own);
+    return rc;
 }
 
 /* Matches the loaded households; out[i] gets household i's findings. */
-static int match_loaded(mz_db *db, limits_cache *c, loaded *l, const char *day, json_t **out,
-                        mz_error *err)
+static int match_loaded(mz_db *db, mz_assist_params_cache *c, loaded *l, const char *day,
+                        json_t **out, mz_error *err)
 {
-    const mz_verify_limits *lim;
+    mz_verify_limits lim;
     for (int i = 0; i < l->nh; i++) {
         if (limits_of(db, c, l->h[i].region, day, &lim, err) < 0)
             return -1;
-        out[i] = mz_verify_match(l->h[i].m, l->h[i].n, lim, day);
+        out[i] = mz_verify_match(l->h[i].m, l->h[i].n, &lim, day);
     }
     return 0;
 }
@@ -1049,8 +1053,7 @@ int mz_verify_case_run(mz_db *db, const mz_actor *actor, int64_t case_id, int to
     if (!authorised)
         return mz_error_set(err, 409, "authorisation_missing", NULL,
                             "尚未登记家庭经济状况核对授权书，不能核对");
-    l.arena = mz_arena_new();
-    l.h = mz_calloc(1, sizeof *l.h);
+    loaded_init(&l, 1);
     l.h[0] = h;
     l.nh = 1;
     if (load_members(db, &l, day, err) < 0)
@@ -1067,8 +1070,6 @@ int mz_verify_case_run(mz_db *db, const mz_actor *actor, int64_t case_id, int to
     rc = mz_verify_case_get(db, actor, case_id, id, out, err);
 out:
     json_decref(findings);
-    for (int i = 0; i < l.nh; i++)
-        mz_free(l.h[i].m);
     loaded_cleanup(&l);
     return rc;
 }
@@ -1240,7 +1241,8 @@ typedef struct vjob {
     const mz_verify_batch_options *o;
     char owner[128], region[13], day[11];
     int64_t id, cursor;
-    limits_cache *limits;
+    mz_assist_params_cache *limits;
+    loaded l; /* the step's households, kept for the next step */
 } vjob;
 
 static int db_fail(mz_db *db, mz_error *err)
@@ -1385,7 +1387,6 @@ static int job_step(vjob *j, int *done, mz_error *err)
     int64_t changed = 0, last = j->cursor, flagged = 0, created = 0;
     int batch = j->o->batch_size > 0 ? j->o->batch_size : 200, rc = -1;
     char like[16], at[21];
-    loaded l = {0};
     json_t **found = NULL;
     *done = 0;
     snprintf(like, sizeof like, "%s%%", j->region[0] ? j->region : "");
@@ -1400,8 +1401,7 @@ static int job_step(vjob *j, int *done, mz_error *err)
         mz_db_rollback(j->db);
         return mz_error_set(err, 409, "verification_busy", NULL, "批量核对已由另一进程接手");
     }
-    l.arena = mz_arena_new();
-    l.h = mz_calloc((size_t)batch, sizeof *l.h);
+    loaded_reset(&j->l);
     mz_stmt *st = mz_db_prepare_bind(
         j->db,
         "SELECT id, household_id, region_code, payee_name FROM enrollments WHERE id > ? AND "
@@ -1411,17 +1411,17 @@ static int job_step(vjob *j, int *done, mz_error *err)
     if (st == NULL)
         goto dberr;
     while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
-        vhh *h = &l.h[l.nh++];
+        vhh *h = &j->l.h[j->l.nh++];
         h->enrollment_id = mz_stmt_int64(st, 0);
         h->id = mz_stmt_int64(st, 1);
         snprintf(h->region, sizeof h->region, "%s", mz_stmt_text(st, 2));
-        h->payee = adup(l.arena, mz_stmt_text(st, 3));
+        h->payee = adup(j->l.arena, mz_stmt_text(st, 3));
         last = h->enrollment_id;
     }
     mz_stmt_finalize(st);
     if (rc < 0)
         goto dberr;
-    if (l.nh == 0) {
+    if (j->l.nh == 0) {
         mz_time_iso(time(NULL), at);
         if (mz_db_run(j->db, NULL,
                       "UPDATE verification_jobs SET state = 'finished', finished_at = ?, "
@@ -1430,16 +1430,16 @@ static int job_step(vjob *j, int *done, mz_error *err)
             goto dberr;
         *done = 1;
     } else {
-        found = mz_calloc((size_t)l.nh, sizeof *found);
-        if (load_members(j->db, &l, j->day, err) < 0 ||
-            match_loaded(j->db, j->limits, &l, j->day, found, err) < 0)
+        found = mz_calloc((size_t)j->l.nh, sizeof *found);
+        if (load_members(j->db, &j->l, j->day, err) < 0 ||
+            match_loaded(j->db, j->limits, &j->l, j->day, found, err) < 0)
             goto fail;
-        for (int i = 0; i < l.nh; i++) {
+        for (int i = 0; i < j->l.nh; i++) {
             int64_t rid = 0, version = 0, case_id = 0;
-            if (l.h[i].n == 0)
+            if (j->l.h[i].n == 0)
                 continue;
-            if (store_report(j->db, j->actor, &l.h[i], found[i], 0, l.h[i].enrollment_id, j->id,
-                             j->day, &rid, &version, err) < 0)
+            if (store_report(j->db, j->actor, &j->l.h[i], found[i], 0, j->l.h[i].enrollment_id,
+                             j->id, j->day, &rid, &version, err) < 0)
                 goto fail;
             if (json_integer_value(json_object_get(found[i], "breaking")) == 0)
                 continue;
@@ -1450,7 +1450,7 @@ static int job_step(vjob *j, int *done, mz_error *err)
                 json_array_append(codes, json_object_get(v, "code"));
             char *ctext = json_dumps(codes, JSON_COMPACT);
             json_decref(codes);
-            if (review_case(j, &l.h[i], issues, &case_id, err) < 0) {
+            if (review_case(j, &j->l.h[i], issues, &case_id, err) < 0) {
                 mz_free(ctext);
                 goto fail;
             }
@@ -1461,14 +1461,14 @@ static int job_step(vjob *j, int *done, mz_error *err)
             int irc = -1;
             if (ins) {
                 mz_stmt_bind_int64(ins, 1, j->id);
-                mz_stmt_bind_int64(ins, 2, l.h[i].enrollment_id);
-                mz_stmt_bind_int64(ins, 3, l.h[i].id);
+                mz_stmt_bind_int64(ins, 2, j->l.h[i].enrollment_id);
+                mz_stmt_bind_int64(ins, 3, j->l.h[i].id);
                 mz_stmt_bind_int64(ins, 4, rid);
                 if (case_id > 0)
                     mz_stmt_bind_int64(ins, 5, case_id);
                 else
                     mz_stmt_bind_null(ins, 5);
-                mz_stmt_bind_text(ins, 6, l.h[i].region);
+                mz_stmt_bind_text(ins, 6, j->l.h[i].region);
                 mz_stmt_bind_text(ins, 7, ctext);
                 irc = mz_stmt_step(ins);
             }
@@ -1483,13 +1483,13 @@ static int job_step(vjob *j, int *done, mz_error *err)
                       "UPDATE verification_jobs SET cursor_enrollment = ?, enrollments_done = "
                       "enrollments_done + ?, households_flagged = households_flagged + ?, "
                       "cases_created = cases_created + ? WHERE id = ?",
-                      "iiiii", last, (int64_t)l.nh, flagged, created, j->id) < 0)
+                      "iiiii", last, (int64_t)j->l.nh, flagged, created, j->id) < 0)
             goto dberr;
         char idb[24];
         snprintf(idb, sizeof idb, "%lld", (long long)j->id);
         json_t *after =
             json_pack("{s:I,s:I,s:i,s:I,s:I}", "after_enrollment", (json_int_t)j->cursor,
-                      "to_enrollment", (json_int_t)last, "reports", l.nh, "flagged",
+                      "to_enrollment", (json_int_t)last, "reports", j->l.nh, "flagged",
                       (json_int_t)flagged, "cases_created", (json_int_t)created);
         char code[13];
         int arc = mz_audit_append(j->db, j->actor, "verification.batch_step", "verification_job",
@@ -1512,19 +1512,16 @@ fail:
     mz_db_rollback(j->db);
     rc = -1;
 out:
-    for (int i = 0; found && i < l.nh; i++)
+    for (int i = 0; found && i < j->l.nh; i++)
         json_decref(found[i]);
     mz_free(found);
-    for (int i = 0; i < l.nh; i++)
-        mz_free(l.h[i].m);
-    loaded_cleanup(&l);
     return rc;
 }
 
 int mz_verify_batch_run(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                         const mz_verify_batch_options *o, json_t **out, mz_error *err)
 {
-    vjob j = {db, reg, actor, o, "", "", "", 0, 0, NULL};
+    vjob j = {.db = db, .reg = reg, .actor = actor, .o = o};
     int rc = -1;
     char host[64] = "";
     const char *region = o->region_code;
@@ -1543,7 +1540,8 @@ int mz_verify_batch_run(mz_db *db, const mz_case_registry *reg, const mz_actor *
              (unsigned)time(NULL) ^ (unsigned)(uintptr_t)&j);
     if (job_acquire(&j, err) < 0)
         return -1;
-    j.limits = mz_calloc(1, sizeof *j.limits);
+    j.limits = mz_assist_params_cache_new();
+    loaded_init(&j.l, j.o->batch_size > 0 ? j.o->batch_size : 200);
     for (int done = 0; !done;) {
         if (job_step(&j, &done, err) < 0)
             goto out;
@@ -1554,8 +1552,222 @@ int mz_verify_batch_run(mz_db *db, const mz_case_registry *reg, const mz_actor *
     }
     rc = mz_verify_batch_get(db, actor, j.id, out, err);
 out:
-    mz_free(j.limits);
+    mz_assist_params_cache_free(j.limits);
+    loaded_cleanup(&j.l);
     return rc;
+}
+
+/* ---- 预核对: the batch's matching without its writes ---------------------------- */
+
+#define PREVIEW_MAX_THREADS 8
+
+/* One enrollment to preview. */
+typedef struct pv_item {
+    int64_t enrollment_id, household_id;
+    char region[13];
+} pv_item;
+
+/* A thread's share: items [from, to) on its own connection, its results kept apart. */
+typedef struct pv_task {
+    mz_db *db;
+    const pv_item *items;
+    int from, to, batch;
+    const char *day;
+    int64_t households, flagged, issues, breaking;
+    json_t *by_code;
+    mz_buf csv;
+    mz_error err;
+    int rc;
+} pv_task;
+
+/* The issue's type: what its key ("code:person:type") has after the second colon. */
+static const char *issue_type(json_t *issue)
+{
+    const char *k = jstr(issue, "key"), *c = k ? strchr(k, ':') : NULL;
+    c = c ? strchr(c + 1, ':') : NULL;
+    return c ? c + 1 : "";
+}
+
+static void pv_count(pv_task *t, const pv_item *it, json_t *found)
+{
+    json_t *issues = json_object_get(found, "issues"), *v;
+    size_t i;
+    t->households++;
+    t->flagged += json_integer_value(json_object_get(found, "breaking")) > 0;
+    json_array_foreach(issues, i, v)
+    {
+        const char *code = jstr(v, "code");
+        int breaking = json_is_true(json_object_get(v, "breaking"));
+        t->issues++;
+        t->breaking += breaking;
+        json_object_set_new(
+            t->by_code, code,
+            json_integer(json_integer_value(json_object_get(t->by_code, code)) + 1));
+        mz_buf_printf(&t->csv, "%lld,%lld,%s,%s,%d,%lld,%s,%lld,%lld\n",
+                      (long long)it->enrollment_id, (long long)it->household_id, it->region, code,
+                      breaking, (long long)json_integer_value(json_object_get(v, "person_id")),
+                      issue_type(v), (long long)json_integer_value(json_object_get(v, "value")),
+                      (long long)json_integer_value(json_object_get(v, "limit")));
+    }
+}
+
+static void *pv_run(void *arg)
+{
+    pv_task *t = arg;
+    mz_assist_params_cache *limits = mz_assist_params_cache_new();
+    int batch = t->batch;
+    loaded l;
+    json_t **found = mz_calloc((size_t)batch, sizeof *found);
+    loaded_init(&l, batch);
+    t->rc = 0;
+    for (int from = t->from; from < t->to && t->rc == 0; from += batch) {
+        int n = t->to - from < batch ? t->to - from : batch;
+        loaded_reset(&l);
+        for (int i = 0; i < n; i++) {
+            vhh *h = &l.h[l.nh++];
+            h->enrollment_id = t->items[from + i].enrollment_id;
+            h->id = t->items[from + i].household_id;
+            memcpy(h->region, t->items[from + i].region, sizeof h->region);
+        }
+        /* One step's reads in one snapshot, as the batch's step reads in its transaction. */
+        mz_db_begin_read(t->db);
+        if (load_members(t->db, &l, t->day, &t->err) < 0 ||
+            match_loaded(t->db, limits, &l, t->day, found, &t->err) < 0)
+            t->rc = -1;
+        mz_db_end_read(t->db);
+        for (int i = 0; t->rc == 0 && i < n; i++)
+            if (l.h[i].n > 0) /* as the batch: no members on the day, no report */
+                pv_count(t, &t->items[from + i], found[i]);
+        for (int i = 0; i < n; i++) {
+            json_decref(found[i]);
+            found[i] = NULL;
+        }
+    }
+    mz_free(found);
+    loaded_cleanup(&l);
+    mz_assist_params_cache_free(limits);
+    return NULL;
+}
+
+int mz_verify_batch_preview(mz_db *db, const mz_actor *actor, const mz_verify_preview_options *o,
+                            json_t **out, mz_error *err)
+{
+    char region[13], day[11], like[16], emsg[256];
+    int nthreads = o->threads > 0 ? o->threads : 1, n = 0, cap = 0, rc = -1;
+    pv_item *items = NULL;
+    pv_task task[PREVIEW_MAX_THREADS];
+    pthread_t tid[PREVIEW_MAX_THREADS];
+    int started[PREVIEW_MAX_THREADS] = {0};
+    if (nthreads > PREVIEW_MAX_THREADS)
+        return mz_error_set(err, 400, "invalid_value", "threads", "并行数应为 1–%d",
+                            PREVIEW_MAX_THREADS);
+    if (o->region_code && o->region_code[0]) {
+        mz_region r;
+        if (mz_region_check(db, actor, o->region_code, "region", &r, err) < 0)
+            return -1;
+        mz_region_prefix(o->region_code, region);
+    } else {
+        snprintf(region, sizeof region, "%s", actor->scope_prefix);
+    }
+    mz_date_format(o->today, day);
+    snprintf(like, sizeof like, "%s%%", region);
+
+    /* The enrollments a batch would take, in its order. */
+    mz_stmt *st = mz_db_prepare_bind(
+        db,
+        "SELECT id, household_id, region_code FROM enrollments WHERE program = 'dibao' AND "
+        "status IN ('in_force', 'taper') AND household_id IS NOT NULL AND region_code LIKE ? "
+        "ORDER BY id",
+        "t", like);
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            items = mz_realloc(items, (size_t)cap * sizeof *items);
+        }
+        items[n].enrollment_id = mz_stmt_int64(st, 0);
+        items[n].household_id = mz_stmt_int64(st, 1);
+        snprintf(items[n].region, sizeof items[n].region, "%s", mz_stmt_text(st, 2));
+        n++;
+    }
+    mz_stmt_finalize(st);
+    if (rc < 0) {
+        mz_free(items);
+        return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    if (n < nthreads * 2 || o->url == NULL)
+        nthreads = 1;
+    rc = -1;
+
+    memset(task, 0, sizeof task);
+    for (int i = 0; i < nthreads; i++) {
+        pv_task *t = &task[i];
+        t->items = items;
+        t->from = (int)((int64_t)n * i / nthreads);
+        t->to = (int)((int64_t)n * (i + 1) / nthreads);
+        t->batch = o->batch_size > 0 ? o->batch_size : 1000;
+        t->day = day;
+        t->by_code = json_object();
+        mz_buf_init(&t->csv);
+        mz_error_clear(&t->err);
+        t->db = i == 0 ? db : mz_db_open(o->url, emsg, sizeof emsg);
+        if (t->db == NULL) {
+            mz_error_internal(err, emsg);
+            goto out;
+        }
+    }
+    for (int i = 1; i < nthreads; i++) {
+        if (pthread_create(&tid[i], NULL, pv_run, &task[i]) != 0) {
+            mz_error_internal(err, "无法启动核对线程");
+            goto out;
+        }
+        started[i] = 1;
+    }
+    pv_run(&task[0]);
+    rc = 0;
+out:
+    for (int i = 1; i < nthreads; i++)
+        if (started[i])
+            pthread_join(tid[i], NULL);
+    json_t *by_code = json_object();
+    int64_t households = 0, flagged = 0, issues = 0, breaking = 0;
+    for (int i = 0; i < nthreads; i++) {
+        pv_task *t = &task[i];
+        if (rc == 0 && t->rc < 0) {
+            *err = t->err;
+            rc = -1;
+        }
+        if (rc == 0 && o->issues_csv && t->csv.len > 0 &&
+            fwrite(t->csv.data, 1, t->csv.len, o->issues_csv) != t->csv.len)
+            rc = mz_error_set(err, 500, "internal", NULL, "无法写出核对问题清单");
+        households += t->households;
+        flagged += t->flagged;
+        issues += t->issues;
+        breaking += t->breaking;
+        const char *k;
+        json_t *v;
+        json_object_foreach(t->by_code, k, v)
+        {
+            json_object_set_new(by_code, k,
+                                json_integer(json_integer_value(json_object_get(by_code, k)) +
+                                             json_integer_value(v)));
+        }
+        json_decref(t->by_code);
+        mz_buf_cleanup(&t->csv);
+        if (i > 0)
+            mz_db_close(t->db);
+    }
+    mz_free(items);
+    if (rc < 0) {
+        json_decref(by_code);
+        return -1;
+    }
+    *out = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:i}", "verified_on", day, "region_code", region,
+                     "households", (json_int_t)households, "households_flagged",
+                     (json_int_t)flagged, "issues", (json_int_t)issues, "breaking",
+                     (json_int_t)breaking, "by_code", by_code, "threads", nthreads);
+    return 0;
 }
 
 static json_t *job_json(mz_stmt *st)

@@ -47,6 +47,8 @@
 #ifndef MZ_SYSTEMS_ASSISTANCE_VERIFICATION_H
 #define MZ_SYSTEMS_ASSISTANCE_VERIFICATION_H
 
+#include <stdio.h>
+
 #include <jansson.h>
 #include <stdint.h>
 
@@ -174,6 +176,27 @@ typedef struct mz_verify_batch_options {
  */
 int mz_verify_batch_run(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
                         const mz_verify_batch_options *o, json_t **out, mz_error *err);
+typedef struct mz_verify_preview_options {
+    const char *region_code; /* NULL or "": the actor's region */
+    int batch_size;          /* households per query step; 0: 1000 */
+    int today;               /* day matched against */
+    int threads;             /* connections working in parallel, 1-8; 0: 1 */
+    const char *url;         /* the database, for the connections after the first (db) */
+    FILE *issues_csv;        /* NULL, or every issue found, as CSV in enrollment order */
+} mz_verify_preview_options;
+
+/*
+ * 预核对: the batch's matching without its writes — every current 低保
+ * household of the region matched exactly as mz_verify_batch_run would, but
+ * no report, finding or case is stored, so staff can see what a batch would
+ * flag before running it.  The enrollments are split into o->threads
+ * contiguous ranges, each matched on its own connection (the first is db).
+ * *out: {"verified_on","region_code","households","households_flagged",
+ * "issues","breaking","by_code":{code:count},"threads"}.
+ */
+int mz_verify_batch_preview(mz_db *db, const mz_actor *actor, const mz_verify_preview_options *o,
+                            json_t **out, mz_error *err);
+
 /* {"items":[job…]} newest first, in the actor's subtree. */
 int mz_verify_batch_list(mz_db *db, const mz_actor *actor, json_t **out, mz_error *err);
 /* One job with its "findings" (households flagged, in the actor's subtree).  404 when absent. */
