@@ -257,6 +257,13 @@ static void test_rules(void **state)
                          (size_t)((rc->n1 > 0) + (rc->n2 > 0)));
         assert_string_equal(tdb_jstr(json_array_get(json_object_get(r, "members"), 0), "id_number"),
                             "321302********0015");
+        /* The preview's reduced matching finds the very same issues, texts and all. */
+        json_t *only = mz_verify_issues(m, 2, &LIMITS, DAY);
+        if (!json_equal(json_object_get(only, "issues"), json_object_get(r, "issues")))
+            fail_msg("%s: mz_verify_issues differs from mz_verify_match", rc->name);
+        assert_int_equal(json_integer_value(json_object_get(only, "breaking")), rc->breaking);
+        assert_null(json_object_get(only, "findings"));
+        json_decref(only);
         json_decref(r);
     }
 }

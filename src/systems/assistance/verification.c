@@ -167,17 +167,28 @@ static void match_source(const mz_ev_source *s, const mz_verify_member *m,
 {
     char y1[32], y2[32];
     size_t len = 0;
-    text[0] = '\0';
+    /* Without values (mz_verify_issues), only what the totals and the issues need. */
 #define TX(...)                                                                                    \
     do {                                                                                           \
-        if (len < tlen)                                                                            \
+        if (values && len < tlen)                                                                  \
             len += (size_t)snprintf(text + len, tlen - len, __VA_ARGS__);                          \
     } while (0)
+#define SETV(k, v)                                                                                 \
+    do {                                                                                           \
+        if (values)                                                                                \
+            json_object_set_new(values, k, v);                                                     \
+    } while (0)
+#define FLAG(f)                                                                                    \
+    do {                                                                                           \
+        if (values)                                                                                \
+            json_array_append_new(flags, json_string(f));                                          \
+    } while (0)
+    text[0] = '\0';
     if (strcmp(s->code, "death") == 0) {
         const char *d = rows[0]->date_from ? rows[0]->date_from : "";
-        json_object_set_new(values, "death_date", json_string(d));
+        SETV("death_date", json_string(d));
         TX("死亡日期 %s（%s）", d, rows[0]->kind ? rows[0]->kind : "");
-        json_array_append_new(flags, json_string("deceased"));
+        FLAG("deceased");
     } else if (strcmp(s->code, "vehicle") == 0) {
         int64_t held = 0, exempt = 0, value = 0;
         for (int i = 0; i < n; i++) {
@@ -192,12 +203,12 @@ static void match_source(const mz_ev_source *s, const mz_verify_member *m,
         }
         if (held == 0)
             TX("登记车辆均已注销");
-        json_object_set_new(values, "held", json_integer((json_int_t)held));
-        json_object_set_new(values, "exempt", json_integer((json_int_t)exempt));
-        json_object_set_new(values, "value_fen", json_integer((json_int_t)value));
+        SETV("held", json_integer((json_int_t)held));
+        SETV("exempt", json_integer((json_int_t)exempt));
+        SETV("value_fen", json_integer((json_int_t)value));
         a->vehicles += held - exempt;
         if (held - exempt > 0)
-            json_array_append_new(flags, json_string("vehicle"));
+            FLAG("vehicle");
     } else if (strcmp(s->code, "property") == 0) {
         int64_t housing = 0, held = 0, area = 0;
         for (int i = 0; i < n; i++) {
@@ -213,12 +224,12 @@ static void match_source(const mz_ev_source *s, const mz_verify_member *m,
         }
         if (held == 0)
             TX("登记不动产均已注销");
-        json_object_set_new(values, "held", json_integer((json_int_t)held));
-        json_object_set_new(values, "housing_units", json_integer((json_int_t)housing));
-        json_object_set_new(values, "area_centi_m2", json_integer((json_int_t)area));
+        SETV("held", json_integer((json_int_t)held));
+        SETV("housing_units", json_integer((json_int_t)housing));
+        SETV("area_centi_m2", json_integer((json_int_t)area));
         a->housing += housing;
         if (housing > 0)
-            json_array_append_new(flags, json_string("housing"));
+            FLAG("housing");
     } else if (strcmp(s->code, "business") == 0) {
         int64_t active = 0;
         for (int i = 0; i < n; i++) {
@@ -230,15 +241,15 @@ static void match_source(const mz_ev_source *s, const mz_verify_member *m,
         }
         if (active == 0)
             TX("登记市场主体均已注销");
-        json_object_set_new(values, "active", json_integer((json_int_t)active));
+        SETV("active", json_integer((json_int_t)active));
         a->businesses += active;
         if (active > 0)
-            json_array_append_new(flags, json_string("business"));
+            FLAG("business");
     } else if (strcmp(s->code, "deposit") == 0) {
         int64_t sum = 0;
         for (int i = 0; i < n; i++)
             sum += rows[i]->amount_fen;
-        json_object_set_new(values, "balance_fen", json_integer((json_int_t)sum));
+        SETV("balance_fen", json_integer((json_int_t)sum));
         TX("存款 %d 笔，余额合计 %s元", n, yuan(sum, y1));
         a->deposits_fen += sum;
     } else if (strcmp(s->code, "pension") == 0 || strcmp(s->code, "unemployment") == 0 ||
@@ -255,17 +266,17 @@ static void match_source(const mz_ev_source *s, const mz_verify_member *m,
                         : MZ_VERIFY_PENSION;
             by[t] += rows[i]->amount_fen;
         }
-        json_object_set_new(values, "month", month ? json_string(month) : json_null());
+        SETV("month", month ? json_string(month) : json_null());
         TX("%s月", month ? month : "");
         for (int t = 0; t < MZ_VERIFY_NINCOME; t++) {
             if (by[t] == 0)
                 continue;
             char k[48];
             snprintf(k, sizeof k, "%s_fen", income_codes[t]);
-            json_object_set_new(values, k, json_integer((json_int_t)by[t]));
+            SETV(k, json_integer((json_int_t)by[t]));
             TX(" %s %s元", income_names[t], yuan(by[t], y1));
             verified[t] += by[t];
-            json_array_append_new(flags, json_string("income"));
+            FLAG("income");
         }
     } else if (strcmp(s->code, "disability") == 0) {
         const mz_verify_record *r = rows[0];
@@ -274,11 +285,10 @@ static void match_source(const mz_ev_source *s, const mz_verify_member *m,
                 (r->date_from == NULL || strcmp(rows[i]->date_from, r->date_from) > 0))
                 r = rows[i];
         const char *code = disability_code(r->kind);
-        json_object_set_new(values, "kind", code ? json_string(code) : json_null());
-        json_object_set_new(values, "grade", json_integer((json_int_t)r->qty));
-        json_object_set_new(values, "registry_kind",
-                            m->disability_kind ? json_string(m->disability_kind) : json_null());
-        json_object_set_new(values, "registry_grade", json_integer(m->disability_grade));
+        SETV("kind", code ? json_string(code) : json_null());
+        SETV("grade", json_integer((json_int_t)r->qty));
+        SETV("registry_kind", m->disability_kind ? json_string(m->disability_kind) : json_null());
+        SETV("registry_grade", json_integer(m->disability_grade));
         TX("%s %lld级（档案：%s%s%s）", r->kind ? r->kind : "", (long long)r->qty,
            disability_zh(m->disability_kind), m->disability_kind ? " " : "",
            m->disability_kind ? (m->disability_grade == 1   ? "1级"
@@ -293,7 +303,7 @@ static void match_source(const mz_ev_source *s, const mz_verify_member *m,
                      r->kind ? r->kind : "", (long long)r->qty, disability_zh(m->disability_kind));
             add_issue(a, "disability_differs", 0, m->person_id, NULL, t, r->qty,
                       m->disability_grade, NULL);
-            json_array_append_new(flags, json_string("disability"));
+            FLAG("disability");
         }
     } else if (strcmp(s->code, "medical") == 0) {
         int64_t oop = 0, total = 0;
@@ -301,9 +311,9 @@ static void match_source(const mz_ev_source *s, const mz_verify_member *m,
             oop += rows[i]->amount_fen;
             total += rows[i]->amount2_fen;
         }
-        json_object_set_new(values, "visits", json_integer(n));
-        json_object_set_new(values, "out_of_pocket_fen", json_integer((json_int_t)oop));
-        json_object_set_new(values, "total_cost_fen", json_integer((json_int_t)total));
+        SETV("visits", json_integer(n));
+        SETV("out_of_pocket_fen", json_integer((json_int_t)oop));
+        SETV("total_cost_fen", json_integer((json_int_t)total));
         TX("就诊 %d 次，总费用 %s元，个人自付 %s元", n, yuan(total, y1), yuan(oop, y2));
     } else if (strcmp(s->code, "social_insurance") == 0 || strcmp(s->code, "housing_fund") == 0) {
         const char *month = newest_month(rows, n);
@@ -318,27 +328,30 @@ static void match_source(const mz_ev_source *s, const mz_verify_member *m,
                 employer = rows[i]->note;
         }
         int si = strcmp(s->code, "social_insurance") == 0;
-        json_object_set_new(values, "month", month ? json_string(month) : json_null());
-        json_object_set_new(values, si ? "base_fen" : "monthly_deposit_fen",
-                            json_integer((json_int_t)amount));
-        json_object_set_new(values, si ? "paid_fen" : "balance_fen",
-                            json_integer((json_int_t)amount2));
+        SETV("month", month ? json_string(month) : json_null());
+        SETV(si ? "base_fen" : "monthly_deposit_fen", json_integer((json_int_t)amount));
+        SETV(si ? "paid_fen" : "balance_fen", json_integer((json_int_t)amount2));
         TX("%s月 %s %s元%s%s", month ? month : "", si ? "缴费基数" : "月缴存额", yuan(amount, y1),
            employer ? "，单位 " : "", employer ? employer : "");
     } else { /* hukou */
         const mz_verify_record *r = rows[0];
-        json_object_set_new(values, "household_no", r->ref ? json_string(r->ref) : json_null());
-        json_object_set_new(values, "relation", r->kind ? json_string(r->kind) : json_null());
-        json_object_set_new(values, "moved_out_on",
-                            r->date_to ? json_string(r->date_to) : json_null());
+        SETV("household_no", r->ref ? json_string(r->ref) : json_null());
+        SETV("relation", r->kind ? json_string(r->kind) : json_null());
+        SETV("moved_out_on", r->date_to ? json_string(r->date_to) : json_null());
         TX("户号 %s，%s%s%s", r->ref ? r->ref : "", r->kind ? r->kind : "",
            r->date_to ? "，迁出 " : "", r->date_to ? r->date_to : "");
     }
 #undef TX
+#undef SETV
+#undef FLAG
 }
 
-json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_limits *lim,
-                        const char *day)
+/*
+ * The matching of mz_verify_match; without render only the issues and their
+ * count, skipping the findings' texts and values (a preview matches a city).
+ */
+static json_t *match(const mz_verify_member *members, int n, const mz_verify_limits *lim,
+                     const char *day, int render)
 {
     int nsources;
     const mz_ev_source *sources = mz_ev_sources(&nsources);
@@ -360,10 +373,11 @@ json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_
             if (strcmp(m->records[r].source, "disability") == 0)
                 disabled = 1;
         mz_idnum_mask(m->id_number, masked);
-        json_array_append_new(mlist, json_pack("{s:I,s:s,s:s,s:s,s:s}", "person_id",
-                                               (json_int_t)m->person_id, "id_number", masked,
-                                               "name", m->name, "relation", m->relation,
-                                               "relation_name", relation_zh(m->relation)));
+        if (render)
+            json_array_append_new(mlist, json_pack("{s:I,s:s,s:s,s:s,s:s}", "person_id",
+                                                   (json_int_t)m->person_id, "id_number", masked,
+                                                   "name", m->name, "relation", m->relation,
+                                                   "relation_name", relation_zh(m->relation)));
         json_t *batch_of[MZ_VERIFY_NINCOME] = {NULL};
         for (int s = 0; s < nsources; s++) {
             int k = 0;
@@ -373,22 +387,27 @@ json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_
             /* Only what was found is kept: a city's batch stores a report per household. */
             if (k == 0)
                 continue;
-            snprintf(key, sizeof key, "%lld:%s", (long long)m->person_id, sources[s].code);
-            json_t *f = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:i}", "key", key, "person_id",
-                                  (json_int_t)m->person_id, "id_number", masked, "name", m->name,
-                                  "source", sources[s].code, "source_name", sources[s].name,
-                                  "found", k > 0, "rows", k);
-            json_t *values = json_object(), *flags = json_array(), *bids = json_array();
-            {
-                int64_t before[MZ_VERIFY_NINCOME];
-                memcpy(before, verified, sizeof before);
+            json_t *f = NULL, *values = NULL, *flags = NULL, *bids = NULL;
+            int64_t before[MZ_VERIFY_NINCOME];
+            memcpy(before, verified, sizeof before);
+            if (render) {
+                snprintf(key, sizeof key, "%lld:%s", (long long)m->person_id, sources[s].code);
+                f = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:i}", "key", key, "person_id",
+                              (json_int_t)m->person_id, "id_number", masked, "name", m->name,
+                              "source", sources[s].code, "source_name", sources[s].name, "found",
+                              k > 0, "rows", k);
+                values = json_object();
+                flags = json_array();
+                bids = json_array();
                 for (int r = 0; r < k; r++) {
                     add_batch(bids, rows[r]->batch_id);
                     add_batch(a.batches, rows[r]->batch_id);
                 }
                 json_object_set_new(f, "as_of", json_string(rows[0]->as_of));
-                match_source(&sources[s], m, rows, k, lim, day, disabled, &a, values, flags, text,
-                             sizeof text, verified);
+            }
+            match_source(&sources[s], m, rows, k, lim, day, disabled, &a, values, flags, text,
+                         sizeof text, verified);
+            if (render) {
                 json_object_set_new(f, "text", json_string(text));
                 for (int t = 0; t < MZ_VERIFY_NINCOME; t++)
                     if (verified[t] != before[t]) {
@@ -396,19 +415,21 @@ json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_
                             batch_of[t] = json_array();
                         json_array_extend(batch_of[t], bids);
                     }
-                if (strcmp(sources[s].code, "death") == 0) {
-                    dead = 1;
-                    if (m->deceased_on == NULL) {
-                        snprintf(msg, sizeof msg, "%s 死亡（%s），档案未登记", m->name,
-                                 rows[0]->date_from ? rows[0]->date_from : "");
-                        add_issue(&a, "deceased", 1, m->person_id, NULL, msg, 0, 0, NULL);
-                    }
+            }
+            if (strcmp(sources[s].code, "death") == 0) {
+                dead = 1;
+                if (m->deceased_on == NULL) {
+                    snprintf(msg, sizeof msg, "%s 死亡（%s），档案未登记", m->name,
+                             rows[0]->date_from ? rows[0]->date_from : "");
+                    add_issue(&a, "deceased", 1, m->person_id, NULL, msg, 0, 0, NULL);
                 }
             }
-            json_object_set_new(f, "values", values);
-            json_object_set_new(f, "flags", flags);
-            json_object_set_new(f, "batch_ids", bids);
-            json_array_append_new(findings, f);
+            if (render) {
+                json_object_set_new(f, "values", values);
+                json_object_set_new(f, "flags", flags);
+                json_object_set_new(f, "batch_ids", bids);
+                json_array_append_new(findings, f);
+            }
         }
         a.living += !dead;
         for (int t = 0; t < MZ_VERIFY_NINCOME; t++) {
@@ -416,12 +437,13 @@ json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_
                 json_decref(batch_of[t]);
                 continue;
             }
-            json_t *o =
-                json_pack("{s:I,s:s,s:s,s:I,s:I,s:o}", "person_id", (json_int_t)m->person_id,
-                          "type", income_codes[t], "type_name", income_names[t], "monthly_fen",
-                          (json_int_t)verified[t], "declared_fen", (json_int_t)m->declared[t],
-                          "batch_ids", batch_of[t] ? batch_of[t] : json_array());
-            json_array_append_new(a.incomes, o);
+            if (render)
+                json_array_append_new(
+                    a.incomes,
+                    json_pack("{s:I,s:s,s:s,s:I,s:I,s:o}", "person_id", (json_int_t)m->person_id,
+                              "type", income_codes[t], "type_name", income_names[t], "monthly_fen",
+                              (json_int_t)verified[t], "declared_fen", (json_int_t)m->declared[t],
+                              "batch_ids", batch_of[t] ? batch_of[t] : json_array()));
             if (t != MZ_VERIFY_BASIC_PENSION &&
                 verified[t] - m->declared[t] > lim->income_tolerance_fen) {
                 snprintf(msg, sizeof msg, "%s %s核对为 %s元/月，高于申报的 %s元/月", m->name,
@@ -471,6 +493,13 @@ json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_
         else
             notices++;
     }
+    if (!render) {
+        json_decref(mlist);
+        json_decref(findings);
+        json_decref(a.incomes);
+        json_decref(a.batches);
+        return json_pack("{s:o,s:i}", "issues", a.issues, "breaking", breaking);
+    }
     if (breaking)
         snprintf(msg, sizeof msg, "核对 %d 人 %d 类部门数据：%d 项超出政策规定%s", n, nsources,
                  breaking, notices ? "，另有提示" : "");
@@ -487,6 +516,18 @@ json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_
                      "findings", findings, "issues", a.issues, "verified_incomes", a.incomes,
                      "batch_ids", a.batches, "breaking", breaking, "summary", msg, "limits",
                      limits);
+}
+
+json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_limits *lim,
+                        const char *day)
+{
+    return match(members, n, lim, day, 1);
+}
+
+json_t *mz_verify_issues(const mz_verify_member *members, int n, const mz_verify_limits *lim,
+                         const char *day)
+{
+    return match(members, n, lim, day, 0);
 }
 
 /* ---- changes between two versions ---------------------------------------- */
@@ -913,13 +954,13 @@ static int limits_of(mz_db *db, mz_assist_params_cache *c, const char *village, 
 
 /* Matches the loaded households; out[i] gets household i's findings. */
 static int match_loaded(mz_db *db, mz_assist_params_cache *c, loaded *l, const char *day,
-                        json_t **out, mz_error *err)
+                        int render, json_t **out, mz_error *err)
 {
     mz_verify_limits lim;
     for (int i = 0; i < l->nh; i++) {
         if (limits_of(db, c, l->h[i].region, day, &lim, err) < 0)
             return -1;
-        out[i] = mz_verify_match(l->h[i].m, l->h[i].n, &lim, day);
+        out[i] = match(l->h[i].m, l->h[i].n, &lim, day, render);
     }
     return 0;
 }
@@ -1432,7 +1473,7 @@ static int job_step(vjob *j, int *done, mz_error *err)
     } else {
         found = mz_calloc((size_t)j->l.nh, sizeof *found);
         if (load_members(j->db, &j->l, j->day, err) < 0 ||
-            match_loaded(j->db, j->limits, &j->l, j->day, found, err) < 0)
+            match_loaded(j->db, j->limits, &j->l, j->day, 1, found, err) < 0)
             goto fail;
         for (int i = 0; i < j->l.nh; i++) {
             int64_t rid = 0, version = 0, case_id = 0;
@@ -1632,7 +1673,7 @@ static void *pv_run(void *arg)
         /* One step's reads in one snapshot, as the batch's step reads in its transaction. */
         mz_db_begin_read(t->db);
         if (load_members(t->db, &l, t->day, &t->err) < 0 ||
-            match_loaded(t->db, limits, &l, t->day, found, &t->err) < 0)
+            match_loaded(t->db, limits, &l, t->day, 0, found, &t->err) < 0)
             t->rc = -1;
         mz_db_end_read(t->db);
         for (int i = 0; t->rc == 0 && i < n; i++)

@@ -108,6 +108,13 @@ typedef struct mz_verify_limits {
  */
 json_t *mz_verify_match(const mz_verify_member *members, int n, const mz_verify_limits *lim,
                         const char *day);
+/*
+ * The same matching reduced to {"issues":[…],"breaking":N} — the issues
+ * exactly as mz_verify_match has them, without the findings' texts, values
+ * and batches (what a preview of a city's batch needs).
+ */
+json_t *mz_verify_issues(const mz_verify_member *members, int n, const mz_verify_limits *lim,
+                         const char *day);
 
 /* {"previous_version", "findings_added","findings_removed","findings_changed",
  *  "issues_added","issues_removed"} between two findings objects (prev may be NULL). */
