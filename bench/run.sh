@@ -11,8 +11,10 @@
 #               (the plain-SQL load always runs: it is benchmark 1's baseline and the
 #               fixture of the others)
 #   --duration  seconds of each wrk run, default 15
-#   --work      keep the city, the databases and the logs in DIR (default: a
-#               temporary directory, removed at the end)
+#   --work      keep the city, the logs and the plain load's database in DIR (default:
+#               a temporary directory, removed at the end)
+#   --keep      keep every benchmark's databases too (by default each is removed once its
+#               result is checked: at 5 million persons they are several GB each)
 #
 # The results go to stdout and to WORK/results.txt, one line per benchmark.
 # BENCHMARKS.md records them with the command that produced them.
@@ -26,6 +28,7 @@ ONLY=load,evidence,payroll,verify,api
 DURATION=15
 WORK=
 KEEP=0
+KEEP_DBS=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --persons) PERSONS=$2; shift 2 ;;
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --work) WORK=$2; KEEP=1; shift 2 ;;
+    --keep) KEEP_DBS=1; shift ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -67,6 +71,9 @@ result() {
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# drop_db FILE: removes a benchmark's database once its result is checked, unless --keep.
+drop_db() { [ "$KEEP_DBS" -eq 1 ] || rm -f "$1" "$1-wal" "$1-shm"; }
+
 per_sec() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "n/a" }'; }
 
 free_port() {
@@ -111,6 +118,7 @@ if want load; then
     exit 1
   fi
   echo "same rows in every table as the plain load"
+  drop_db "$MZ_DB"
   result "1 load $PERSONS persons" \
     "${IMPORT_SECS}s $(per_sec "$ROWS" "$IMPORT_SECS") rows/s ${IMPORT_KB}KiB" \
     "sqlite3 ${LOAD_SECS}s $(per_sec "$ROWS" "$LOAD_SECS") rows/s ${LOAD_KB}KiB" \
@@ -165,6 +173,8 @@ if want evidence; then
     exit 1
   fi
   echo "same $STORED records as the plain load, per source:"
+  drop_db "$EV_MZ"
+  drop_db "$EV_SQL"
   printf '  %s\n' "${MZ_SUMS//$'\n'/$'\n'  }"
   result "1b evidence $EV_ROWS records" \
     "${EV_SECS}s $(per_sec "$EV_ROWS" "$EV_SECS") rows/s ${EV_KB}KiB" \
@@ -200,6 +210,8 @@ if want payroll; then
     exit 1
   fi
   echo "same lines: $LINES"
+  drop_db "$WORK/payroll-mz.db"
+  drop_db "$WORK/payroll-sql.db"
   N_LINES=${LINES%% *}
   result "2 payroll $N_LINES lines" \
     "${PAY_SECS}s $(per_sec "$N_LINES" "$PAY_SECS") lines/s ${PAY_KB}KiB" \
@@ -229,19 +241,18 @@ if want verify; then
       WHERE e.program = 'dibao' AND e.status IN ('in_force', 'taper')),
     (SELECT COUNT(*) FROM evidence_records)")
   echo "$V_HH households, $V_MEMBERS members, $V_RECORDS department records"
-  cp "$VER_BASE" "$WORK/verify-preview.db"
-  cp "$VER_BASE" "$WORK/verify-job.db"
-  cp "$VER_BASE" "$WORK/verify-sql.db"
-  mv "$VER_BASE" "$WORK/verify-sql-analyzed.db"
   sync
 
-  timed verify-preview "$BIN" --db "$WORK/verify-preview.db" verify batch --preview \
+  # The preview writes nothing: it runs on the fixture itself.  The others on a copy each, one
+  # at a time (a city of 5 million is a database of several GB).
+  timed verify-preview "$BIN" --db "$VER_BASE" verify batch --preview \
     --issues "$WORK/verify-preview.csv" >"$WORK/verify-preview.log"
   PV_SECS=$SECS
   PV_KB=$KB
   cat "$WORK/verify-preview.log"
   # The day minzheng matched against (its local date), for the SQL to use the same.
   DAY=$(sed -n 's/^预核对（\([0-9-]*\)，.*/\1/p' "$WORK/verify-preview.log")
+  cp "$VER_BASE" "$WORK/verify-job.db"
   timed verify-job "$BIN" --db "$WORK/verify-job.db" verify batch >"$WORK/verify-job.log"
   JOB_SECS=$SECS
   JOB_KB=$KB
@@ -250,16 +261,30 @@ if want verify; then
     echo "bench: the job did not verify on $DAY (the date changed during the run?)" >&2
     exit 1
   }
+  sqlite3 "$WORK/verify-job.db" "SELECT r.household_id, json_extract(i.value, '\$.code'),
+      COALESCE(json_extract(i.value, '\$.person_id'), 0),
+      substr(json_extract(i.value, '\$.key'), length(json_extract(i.value, '\$.code'))
+        + length(CAST(COALESCE(json_extract(i.value, '\$.person_id'), 0) AS TEXT)) + 3),
+      json_extract(i.value, '\$.value'), json_extract(i.value, '\$.limit')
+    FROM verification_reports r, json_each(r.findings, '\$.issues') i" >"$WORK/verify-job.issues"
+  drop_db "$WORK/verify-job.db"
 
+  ISSUES="SELECT household_id, code, person_id, COALESCE(param, ''), value, limit_value
+    FROM bench_issues"
   sed -e "s|@DAY@|$DAY|g" bench/sql/sqlite-verify.sql >"$WORK/verify.sql"
+  cp "$VER_BASE" "$WORK/verify-sql.db"
   timed verify-sql sqlite3 "$WORK/verify-sql.db" <"$WORK/verify.sql"
   VSQL_SECS=$SECS
   VSQL_KB=$KB
-  timed verify-analyze sqlite3 "$WORK/verify-sql-analyzed.db" "ANALYZE"
+  sqlite3 "$WORK/verify-sql.db" "$ISSUES" >"$WORK/verify-sql.issues"
+  sqlite3 "$WORK/verify-sql.db" "DROP TABLE bench_issues"
+  timed verify-analyze sqlite3 "$WORK/verify-sql.db" "ANALYZE"
   ANALYZE_SECS=$SECS
-  timed verify-sql-analyzed sqlite3 "$WORK/verify-sql-analyzed.db" <"$WORK/verify.sql"
+  timed verify-sql-analyzed sqlite3 "$WORK/verify-sql.db" <"$WORK/verify.sql"
   VSQLA_SECS=$SECS
   VSQLA_KB=$KB
+  sqlite3 "$WORK/verify-sql.db" "$ISSUES" >"$WORK/verify-sql-analyzed.issues"
+  drop_db "$WORK/verify-sql.db"
   echo "SQL joins: ${VSQL_SECS}s as loaded, ${VSQLA_SECS}s after ANALYZE (ANALYZE itself ${ANALYZE_SECS}s, not counted)"
   if awk -v a="$VSQLA_SECS" -v b="$VSQL_SECS" 'BEGIN { exit !(a < b) }'; then
     BEST_SECS=$VSQLA_SECS BEST_KB=$VSQLA_KB BEST="after ANALYZE"
@@ -268,23 +293,11 @@ if want verify; then
   fi
 
   # Same result: the same issues (household, code, member, income type, value, limit) from all.
-  ISSUES="SELECT household_id, code, person_id, COALESCE(param, ''), value, limit_value
-    FROM bench_issues ORDER BY 1, 2, 3, 4"
-  sqlite3 "$WORK/verify-sql.db" "$ISSUES" >"$WORK/verify-sql.issues"
-  sqlite3 "$WORK/verify-sql-analyzed.db" "$ISSUES" >"$WORK/verify-sql-analyzed.issues"
-  tail -n +2 "$WORK/verify-preview.csv" | awk -F, -v OFS='|' '{print $2, $4, $6, $7, $8, $9}' |
-    sort -t'|' -k1,1n -k2,2 -k3,3n -k4,4 >"$WORK/verify-preview.issues"
-  sqlite3 "$WORK/verify-job.db" "SELECT r.household_id, json_extract(i.value, '\$.code'),
-      COALESCE(json_extract(i.value, '\$.person_id'), 0),
-      substr(json_extract(i.value, '\$.key'), length(json_extract(i.value, '\$.code'))
-        + length(CAST(COALESCE(json_extract(i.value, '\$.person_id'), 0) AS TEXT)) + 3),
-      json_extract(i.value, '\$.value'), json_extract(i.value, '\$.limit')
-    FROM verification_reports r, json_each(r.findings, '\$.issues') i ORDER BY 1, 2, 3, 4" \
-    >"$WORK/verify-job.issues"
-  sort -t'|' -k1,1n -k2,2 -k3,3n -k4,4 -o "$WORK/verify-sql.issues" "$WORK/verify-sql.issues"
-  sort -t'|' -k1,1n -k2,2 -k3,3n -k4,4 -o "$WORK/verify-sql-analyzed.issues" \
-    "$WORK/verify-sql-analyzed.issues"
-  sort -t'|' -k1,1n -k2,2 -k3,3n -k4,4 -o "$WORK/verify-job.issues" "$WORK/verify-job.issues"
+  tail -n +2 "$WORK/verify-preview.csv" | awk -F, -v OFS='|' '{print $2, $4, $6, $7, $8, $9}' \
+    >"$WORK/verify-preview.issues"
+  for f in verify-sql verify-sql-analyzed verify-preview verify-job; do
+    sort -t'|' -k1,1n -k2,2 -k3,3n -k4,4 -o "$WORK/$f.issues" "$WORK/$f.issues"
+  done
   for f in verify-sql-analyzed verify-preview verify-job; do
     if ! cmp -s "$WORK/verify-sql.issues" "$WORK/$f.issues"; then
       echo "bench: $f found other issues than the SQL joins:" >&2
@@ -295,6 +308,7 @@ if want verify; then
   N_ISSUES=$(wc -l <"$WORK/verify-sql.issues")
   N_FLAGGED=$(cut -d'|' -f1 "$WORK/verify-sql.issues" | sort -u | wc -l)
   echo "same $N_ISSUES issues in $N_FLAGGED households from all four runs"
+  drop_db "$VER_BASE"
   result "3 verify $V_HH households (preview)" \
     "${PV_SECS}s $(per_sec "$V_HH" "$PV_SECS") households/s ${PV_KB}KiB" \
     "sqlite3 ${BEST_SECS}s ($BEST) $(per_sec "$V_HH" "$BEST_SECS") households/s ${BEST_KB}KiB" \
@@ -398,6 +412,9 @@ EOF
       "${MZ_RPS} req/s p50 ${MZ_P50} p99 ${MZ_P99} ${MEM}KiB" \
       "nginx ${RPS} req/s p50 ${P50} p99 ${P99}" "$(ratio "$MZ_RPS" "$RPS") of nginx"
   done
+  kill "$SERVER" 2>/dev/null || true
+  wait "$SERVER" 2>/dev/null || true
+  drop_db "$API_DB"
 fi
 
 say "results (also in $RESULTS)"
