@@ -243,6 +243,7 @@ void mz_h_verification_get(mz_req *, mz_res *);
 void mz_h_verification_batches_create(mz_req *, mz_res *);
 void mz_h_verification_batches_list(mz_req *, mz_res *);
 void mz_h_verification_batch_get(mz_req *, mz_res *);
+void mz_h_verification_preview(mz_req *, mz_res *);
 /* ---- the server (http.c) ---- */
 /* Serves until SIGINT/SIGTERM.  listen is "host:port".  Returns 0 or -1. */
 int mz_http_serve(mz_app *app, const char *listen, int threads);

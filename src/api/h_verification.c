@@ -3,10 +3,13 @@
  * reports — run, list, one with its changes, its PDF (an audited download:
  * the handler opens its own transaction) — and the batch re-verification
  * jobs, which run synchronously in the request, one transaction per step,
- * so that another request sees their progress.  "Today" is mz_date_today().
+ * so that another request sees their progress; and the 预核对 of a batch,
+ * which stores nothing and so is no write (no CSRF, no transaction): it reads
+ * on its own connections, some in parallel.  "Today" is mz_date_today().
  */
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "base/date.h"
@@ -127,6 +130,35 @@ void mz_h_verification_batch_get(mz_req *req, mz_res *res)
     json_t *out = NULL;
     if (mz_req_param_id(req, 0, &id, &err) < 0 ||
         mz_verify_batch_get(req->db, &req->actor, id, &out, &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    mz_res_json(res, 200, out);
+}
+
+/* The households with issues a preview lists in its answer. */
+#define PREVIEW_LIST_LIMIT 500
+
+void mz_h_verification_preview(mz_req *req, mz_res *res)
+{
+    static const mz_field fields[] = {{"region", MZ_T_STRING, 0}, {NULL, 0, 0}};
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    /* Half the machine at most: the server's other requests go on meanwhile. */
+    mz_verify_preview_options o = {.today = mz_date_today(),
+                                   .threads = cpus < 4    ? 1
+                                              : cpus > 16 ? 8
+                                                          : (int)(cpus / 2),
+                                   .url = req->app->db_url,
+                                   .list_limit = PREVIEW_LIST_LIMIT};
+    mz_error err;
+    json_t *out = NULL;
+    mz_error_clear(&err);
+    if (mz_req_body(req, fields, &err) < 0) {
+        mz_res_error(res, &err);
+        return;
+    }
+    o.region_code = mz_body_str(req, "region");
+    if (mz_verify_batch_preview(req->db, &req->actor, &o, &out, &err) < 0) {
         mz_res_error(res, &err);
         return;
     }

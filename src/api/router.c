@@ -178,6 +178,9 @@ static const struct route routes[] = {
      "assist:verification:read", 0},
     {"GET", "/api/v1/verification/batches/{id}", mz_h_verification_batch_get,
      "assist:verification:read", 0},
+    /* 预核对: the batch's matching, nothing stored (no write: no transaction, no CSRF). */
+    {"POST", "/api/v1/verification/previews", mz_h_verification_preview,
+     "assist:verification:batch", 0},
 };
 
 /* Matches path against pattern, collecting {x} parts into req->params. */

@@ -216,7 +216,26 @@ test('batch re-verification opens one 低保复核 case for a household no longe
   const plate = `苏N${String(Date.now()).slice(-5)}`;
   expectStatus(await upload('vehicle', '2026-10-31', vehicleCsv(flagged.idn, '核对丁', plate)), 201);
 
-  let res = await post('/verification/batches', s.county, {});
+  // 预核对 first: the same finding, nothing stored.
+  const jobsBefore = expectList(await get('/verification/batches', s.auditor)).items.length;
+  let res = await post('/verification/previews', s.county, {});
+  expectStatus(res, 200, 'preview');
+  assert.equal(res.json.region_code, '321302');
+  assert.ok(res.json.households >= 2);
+  assert.ok(res.json.households_flagged >= 1);
+  assert.ok(res.json.by_code.vehicle_over_limit >= 1);
+  const seen = res.json.listed.find((h) => h.household_id === flagged.hid);
+  assert.ok(seen, 'the household with a car is listed');
+  assert.deepEqual(seen.issues.map((i) => i.code), ['vehicle_over_limit']);
+  assert.match(seen.issues[0].text, /机动车辆/);
+  assert.equal(res.json.listed.find((h) => h.household_id === clean.hid), undefined);
+  assert.equal(expectList(await get('/verification/batches', s.auditor)).items.length, jobsBefore, 'no job stored');
+  expectError(await post('/verification/previews', s.county, { region: '321311000000' }), 400, 'invalid_region', 'region');
+  expectError(await post('/verification/previews', s.county, { region: 5 }), 400, 'invalid_type', 'region');
+  expectError(await post('/verification/previews', s.county, { dry: true }), 400, 'unknown_field', 'dry');
+  expectError(await post('/verification/previews', s.verifier, {}), 403, 'forbidden');
+
+  res = await post('/verification/batches', s.county, {});
   expectStatus(res, 201, 'batch');
   const job = res.json;
   assert.equal(job.state, 'finished');

@@ -117,6 +117,12 @@ test('the 核对报告 card on the case page, its versions, and the batch page',
 
     await page.getByTestId('menu-verification').click()
     await page.getByTestId('verification-batch-form').waitFor({ state: 'visible' })
+    // 预核对: the counts of what a batch would find, nothing stored (no job in the list).
+    await page.getByTestId('verification-preview-start').click()
+    await page.getByTestId('verification-preview').waitFor({ state: 'visible' })
+    assert.match(await page.getByTestId('verification-preview').innerText(), /预核对结果（\d{4}-\d{2}-\d{2}，未保存）：核对 \d+ 户/)
+    assert.equal(await page.getByTestId('verification-batches').getByText('已完成').count(), 0)
+    await shot('verification-preview.png')
     await page.getByTestId('verification-batch-start').click()
     await page.locator('.el-message--success').filter({ hasText: '批量核对完成' }).waitFor({ state: 'visible' })
     const jobs = page.getByTestId('verification-batches')

@@ -639,7 +639,8 @@ static char *preview(tdb *t, const char *region, int threads, json_t **out)
                                    .batch_size = 3,
                                    .today = tcase_day(DAY),
                                    .threads = threads,
-                                   .url = t->url};
+                                   .url = t->url,
+                                   .list_limit = 4};
     o.issues_csv = open_memstream(&csv, &len);
     assert_non_null(o.issues_csv);
     int rc = mz_verify_batch_preview(t->db, &t->cli, &o, out, &err);
@@ -665,6 +666,18 @@ static void test_preview(void **state)
         flagged);
     /* The same lines in the same order whatever the number of connections. */
     assert_string_equal(a, b);
+    /* The first four households with issues, in enrollment order, their issues in full. */
+    json_t *listed = json_object_get(three, "listed");
+    assert_int_equal(json_array_size(listed), 4);
+    assert_true(json_is_true(json_object_get(three, "truncated")));
+    assert_true(json_integer_value(json_object_get(json_array_get(listed, 0), "enrollment_id")) <
+                json_integer_value(json_object_get(json_array_get(listed, 1), "enrollment_id")));
+    assert_non_null(strstr(tdb_jstr(json_array_get(json_object_get(json_array_get(listed, 3),
+                                                                   "issues"),
+                                                   0),
+                                    "text"),
+                           "机动车辆"));
+    assert_true(json_equal(listed, json_object_get(one, "listed")));
     assert_non_null(strstr(a, ",vehicle_over_limit,1,0,,1,0\n"));
     assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM verification_reports"), 0);
     assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM verification_jobs"), 0);

@@ -1612,10 +1612,10 @@ typedef struct pv_item {
 typedef struct pv_task {
     mz_db *db;
     const pv_item *items;
-    int from, to, batch;
+    int from, to, batch, list_limit;
     const char *day;
-    int64_t households, flagged, issues, breaking;
-    json_t *by_code;
+    int64_t households, flagged, issues, breaking, with_issues;
+    json_t *by_code, *listed;
     mz_buf csv;
     mz_error err;
     int rc;
@@ -1632,9 +1632,17 @@ static const char *issue_type(json_t *issue)
 static void pv_count(pv_task *t, const pv_item *it, json_t *found)
 {
     json_t *issues = json_object_get(found, "issues"), *v;
+    json_int_t breaking_here = json_integer_value(json_object_get(found, "breaking"));
     size_t i;
     t->households++;
-    t->flagged += json_integer_value(json_object_get(found, "breaking")) > 0;
+    t->flagged += breaking_here > 0;
+    t->with_issues += json_array_size(issues) > 0;
+    if (json_array_size(issues) > 0 && json_array_size(t->listed) < (size_t)t->list_limit)
+        json_array_append_new(t->listed,
+                              json_pack("{s:I,s:I,s:s,s:I,s:O}", "enrollment_id",
+                                        (json_int_t)it->enrollment_id, "household_id",
+                                        (json_int_t)it->household_id, "region_code", it->region,
+                                        "breaking", breaking_here, "issues", issues));
     json_array_foreach(issues, i, v)
     {
         const char *code = jstr(v, "code");
@@ -1750,6 +1758,8 @@ int mz_verify_batch_preview(mz_db *db, const mz_actor *actor, const mz_verify_pr
         t->batch = o->batch_size > 0 ? o->batch_size : 1000;
         t->day = day;
         t->by_code = json_object();
+        t->listed = json_array();
+        t->list_limit = o->list_limit;
         mz_buf_init(&t->csv);
         mz_error_clear(&t->err);
         t->db = i == 0 ? db : mz_db_open(o->url, emsg, sizeof emsg);
@@ -1771,8 +1781,8 @@ out:
     for (int i = 1; i < nthreads; i++)
         if (started[i])
             pthread_join(tid[i], NULL);
-    json_t *by_code = json_object();
-    int64_t households = 0, flagged = 0, issues = 0, breaking = 0;
+    json_t *by_code = json_object(), *listed = json_array();
+    int64_t households = 0, flagged = 0, issues = 0, breaking = 0, with_issues = 0;
     for (int i = 0; i < nthreads; i++) {
         pv_task *t = &task[i];
         if (rc == 0 && t->rc < 0) {
@@ -1795,6 +1805,11 @@ out:
                                              json_integer_value(v)));
         }
         json_decref(t->by_code);
+        for (size_t x = 0; x < json_array_size(t->listed); x++)
+            if (json_array_size(listed) < (size_t)o->list_limit)
+                json_array_append(listed, json_array_get(t->listed, x));
+        with_issues += t->with_issues;
+        json_decref(t->listed);
         mz_buf_cleanup(&t->csv);
         if (i > 0)
             mz_db_close(t->db);
@@ -1802,12 +1817,15 @@ out:
     mz_free(items);
     if (rc < 0) {
         json_decref(by_code);
+        json_decref(listed);
         return -1;
     }
-    *out = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:i}", "verified_on", day, "region_code", region,
-                     "households", (json_int_t)households, "households_flagged",
+    int truncated = (int64_t)json_array_size(listed) < with_issues;
+    *out = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:i,s:o,s:b}", "verified_on", day, "region_code",
+                     region, "households", (json_int_t)households, "households_flagged",
                      (json_int_t)flagged, "issues", (json_int_t)issues, "breaking",
-                     (json_int_t)breaking, "by_code", by_code, "threads", nthreads);
+                     (json_int_t)breaking, "by_code", by_code, "threads", nthreads, "listed",
+                     listed, "truncated", truncated);
     return 0;
 }
 

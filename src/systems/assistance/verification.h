@@ -190,6 +190,7 @@ typedef struct mz_verify_preview_options {
     int threads;             /* connections working in parallel, 1-8; 0: 1 */
     const char *url;         /* the database, for the connections after the first (db) */
     FILE *issues_csv;        /* NULL, or every issue found, as CSV in enrollment order */
+    int list_limit;          /* households with issues listed in *out, at most; 0 none */
 } mz_verify_preview_options;
 
 /*
@@ -199,7 +200,10 @@ typedef struct mz_verify_preview_options {
  * flag before running it.  The enrollments are split into o->threads
  * contiguous ranges, each matched on its own connection (the first is db).
  * *out: {"verified_on","region_code","households","households_flagged",
- * "issues","breaking","by_code":{code:count},"threads"}.
+ * "issues","breaking","by_code":{code:count},"threads","listed":[{"enrollment_id",
+ * "household_id","region_code","breaking","issues":[issue…]}…],"truncated"}: the
+ * first list_limit households with an issue, in enrollment order, their
+ * issues as mz_verify_match has them.
  */
 int mz_verify_batch_preview(mz_db *db, const mz_actor *actor, const mz_verify_preview_options *o,
                             json_t **out, mz_error *err);
