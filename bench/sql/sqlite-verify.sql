@@ -83,21 +83,33 @@ per AS MATERIALIZED (
              AND (date_to IS NULL OR date_to > '@DAY@')) AS businesses,
          SUM(CASE WHEN source = 'deposit' THEN COALESCE(amount_fen, 0) ELSE 0 END) AS deposits
     FROM rec GROUP BY id_number),
--- per member: vehicles net of the exempt ones, alive or not
+-- held vehicles per person and kind
+veh AS MATERIALIZED (
+  SELECT id_number, kind, COUNT(*) AS n FROM rec
+   WHERE source = 'vehicle' AND (date_from IS NULL OR date_from <= '@DAY@')
+     AND (date_to IS NULL OR date_to > '@DAY@')
+   GROUP BY 1, 2),
+-- per member: alive or not, and the vehicles not exempt for a disabled member
 mv AS MATERIALIZED (
-  SELECT m.household_id, m.region_code, m.person_id, m.id_number,
+  SELECT m.household_id, m.region_code, m.person_id,
          (m.deceased_on IS NOT NULL AND m.deceased_on <= '@DAY@')
            OR COALESCE(per.has_death, 0) AS dead,
          COALESCE(per.housing, 0) AS housing, COALESCE(per.businesses, 0) AS businesses,
          COALESCE(per.deposits, 0) AS deposits,
-         (SELECT COUNT(*) FROM rec v WHERE v.id_number = m.id_number AND v.source = 'vehicle'
-             AND (v.date_from IS NULL OR v.date_from <= '@DAY@')
-             AND (v.date_to IS NULL OR v.date_to > '@DAY@')
-             AND NOT ((m.disability_kind IS NOT NULL OR COALESCE(per.has_disability, 0))
-                      AND instr(lim.exempt, ',' || v.kind || ',') > 0)) AS vehicles
+         COALESCE(SUM(CASE WHEN (m.disability_kind IS NOT NULL OR COALESCE(per.has_disability, 0))
+                            AND instr(lim.exempt, ',' || v.kind || ',') > 0 THEN 0
+                           ELSE v.n END), 0) AS vehicles
     FROM mem m JOIN lim ON lim.region_code = m.region_code
-    LEFT JOIN per ON per.id_number = m.id_number),
+    LEFT JOIN per ON per.id_number = m.id_number
+    LEFT JOIN veh v ON v.id_number = m.id_number
+   GROUP BY m.household_id, m.region_code, m.person_id, m.deceased_on, per.has_death,
+            per.housing, per.businesses, per.deposits),
 -- verified incomes: the newest month of pension, unemployment and tax data, by type
+-- (all rows of a source when none has a month)
+incr AS (
+  SELECT r.id_number, r.source, r.kind, r.month, r.amount_fen,
+         MAX(r.month) OVER (PARTITION BY r.id_number, r.source) AS newest
+    FROM rec r WHERE r.source IN ('pension', 'unemployment', 'tax')),
 inc AS (
   SELECT r.id_number,
          CASE WHEN r.source = 'unemployment' THEN 'unemployment'
@@ -108,12 +120,8 @@ inc AS (
               WHEN r.kind = '财产租赁所得' THEN 'property'
               ELSE 'other' END AS type,
          SUM(COALESCE(r.amount_fen, 0)) AS fen
-    FROM rec r
-   WHERE r.source IN ('pension', 'unemployment', 'tax')
-     AND (r.month = (SELECT MAX(q.month) FROM rec q WHERE q.id_number = r.id_number
-                        AND q.source = r.source)
-          OR NOT EXISTS (SELECT 1 FROM rec q WHERE q.id_number = r.id_number
-                            AND q.source = r.source AND q.month IS NOT NULL))
+    FROM incr r
+   WHERE r.month = r.newest OR r.newest IS NULL
    GROUP BY 1, 2),
 declared AS (
   SELECT i.household_id, i.person_id, i.type, SUM(i.monthly_fen) AS fen
