@@ -701,16 +701,20 @@ out:
 
 int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, json_t **out, mz_error *err)
 {
-    json_t *person = NULL, *households = NULL, *history = NULL;
-    char scope[16];
+    json_t *person = NULL, *households = NULL, *history = NULL, *current = NULL;
+    char scope[16], today[11];
+    int64_t current_member = 0;
     int rc;
-    if (mz_person_get(db, actor, id, &person, err) < 0)
+    if (load(db, actor, id, &person, NULL, err) < 0)
         return -1;
     mz_registry_scope(actor, scope);
+    today_text(today);
+    /* All the person's households in the subtree; the current one (what current_household
+     * selects: a membership begun by today and not ended, the oldest such) is among them. */
     mz_stmt *st = mz_db_prepare_bind(
         db,
         "SELECT m.household_id, h.region_code, r.name, h.address, hp.name, m.relation, "
-        "m.joined_on, m.left_on FROM household_members m JOIN households h ON h.id = "
+        "m.joined_on, m.left_on, m.id FROM household_members m JOIN households h ON h.id = "
         "m.household_id JOIN regions r ON r.code = h.region_code JOIN persons hp ON hp.id = "
         "h.head_person_id WHERE m.person_id = ? AND h.region_code LIKE ? "
         "ORDER BY m.joined_on, m.id",
@@ -720,25 +724,40 @@ int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, json_t **out
         goto fail;
     }
     households = json_array();
-    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW)
-        json_array_append_new(
-            households,
-            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s?}", "household_id",
-                      (json_int_t)mz_stmt_int64(st, 0), "region_code", mz_stmt_text(st, 1),
-                      "region_name", mz_stmt_text(st, 2), "address", mz_stmt_text(st, 3),
-                      "head_name", mz_stmt_text(st, 4), "relation", mz_stmt_text(st, 5),
-                      "joined_on", mz_stmt_text(st, 6), "left_on", mz_stmt_text(st, 7)));
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        const char *joined = mz_stmt_text(st, 6), *left = mz_stmt_text(st, 7);
+        int64_t member = mz_stmt_int64(st, 8);
+        if (strcmp(joined, today) <= 0 && (left == NULL || strcmp(left, today) > 0) &&
+            (current == NULL || member < current_member)) {
+            json_decref(current);
+            current =
+                json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)mz_stmt_int64(st, 0),
+                          "region_code", mz_stmt_text(st, 1), "region_name", mz_stmt_text(st, 2),
+                          "relation", mz_stmt_text(st, 5), "joined_on", joined);
+            current_member = member;
+        }
+        json_array_append_new(households,
+                              json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s?}", "household_id",
+                                        (json_int_t)mz_stmt_int64(st, 0), "region_code",
+                                        mz_stmt_text(st, 1), "region_name", mz_stmt_text(st, 2),
+                                        "address", mz_stmt_text(st, 3), "head_name",
+                                        mz_stmt_text(st, 4), "relation", mz_stmt_text(st, 5),
+                                        "joined_on", joined, "left_on", left));
+    }
     mz_stmt_finalize(st);
     if (rc < 0) {
         rc = mz_error_internal(err, mz_db_errmsg(db));
         goto fail;
     }
+    json_object_set_new(person, "household", current ? current : json_null());
+    current = NULL;
     if (mz_registry_history(db, "person", id, 200, "person.view_id", &history, err) < 0)
         goto fail;
     *out =
         json_pack("{s:o,s:o,s:o}", "person", person, "households", households, "history", history);
     return 0;
 fail:
+    json_decref(current);
     json_decref(person);
     json_decref(households);
     return -1;
