@@ -301,7 +301,8 @@ static int add_cases(mz_req *req, json_t *profile, int64_t household_id, int64_t
                         .household_id = household_id,
                         .applicant_person_id = person_id,
                         .page = 1,
-                        .page_size = 50};
+                        .page_size = 50,
+                        .no_total = 1};
     if (mz_case_list(req->db, mz_assist_case_registry(), &req->actor, &f, mz_date_today(), &list,
                      err) < 0)
         return -1;

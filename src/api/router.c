@@ -270,6 +270,10 @@ static void dispatch(mz_req *req, mz_res *res, const struct route *r)
         mz_res_error(res, &err);
         return;
     }
+    /* A read-only route's statements, the session's or token's included, share one read
+     * snapshot (on SQLite one WAL read lock, not one per statement). */
+    if (r->flags & R_READ)
+        mz_db_begin_read(req->db);
     if (!(r->flags & R_PUBLIC)) {
         if (authenticate(req, write || strcmp(req->method, "GET") != 0, &err) < 0)
             goto fail;
@@ -315,6 +319,7 @@ static void dispatch(mz_req *req, mz_res *res, const struct route *r)
     req->db = NULL;
     return;
 fail:
+    mz_db_end_read(req->db);
     mz_res_error(res, &err);
     mz_pool_put(req->app->pool, req->db, err.status >= 500);
     req->db = NULL;

@@ -2107,20 +2107,28 @@ int mz_case_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
     if (*type && mz_case_type_find(reg, type) == NULL)
         return mz_error_set(err, 400, "invalid_parameter", "type", "事项类型 %s 不存在", type);
     mz_date_format(today, day);
-    mz_query_init(&q, "SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+    mz_stmt *st;
+    int rc;
+    if (!f->no_total) {
+        mz_query_init(&q, "SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+        list_where(&q, actor, f, sub, day);
+        st = mz_query_prepare(db, &q);
+        rc = st ? mz_stmt_step(st) : MZ_DB_ERROR;
+        if (rc == MZ_DB_ROW)
+            total = mz_stmt_int64(st, 0);
+        mz_stmt_finalize(st);
+        mz_query_cleanup(&q);
+        if (rc != MZ_DB_ROW)
+            return mz_error_internal(err, mz_db_errmsg(db));
+    }
+    /* The page's ids first, from the indexes alone, then only their rows: ordering whole rows
+     * (perf: a township's every case read, sorted and dropped but twenty) cost a fifth of a
+     * page. */
+    mz_query_init(&q, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.id IN (SELECT c.id " CASE_FROM
+                      "WHERE 1 = 1");
     list_where(&q, actor, f, sub, day);
-    mz_stmt *st = mz_query_prepare(db, &q);
-    int rc = st ? mz_stmt_step(st) : MZ_DB_ERROR;
-    if (rc == MZ_DB_ROW)
-        total = mz_stmt_int64(st, 0);
-    mz_stmt_finalize(st);
-    mz_query_cleanup(&q);
-    if (rc != MZ_DB_ROW)
-        return mz_error_internal(err, mz_db_errmsg(db));
-    mz_query_init(&q, "SELECT " CASE_COLUMNS CASE_FROM "WHERE 1 = 1");
-    list_where(&q, actor, f, sub, day);
-    mz_query_add(&q, " ORDER BY c.id DESC LIMIT ? OFFSET ?", "ii", (int64_t)f->page_size,
-                 (int64_t)(f->page - 1) * f->page_size);
+    mz_query_add(&q, " ORDER BY c.id DESC LIMIT ? OFFSET ?) ORDER BY c.id DESC", "ii",
+                 (int64_t)f->page_size, (int64_t)(f->page - 1) * f->page_size);
     st = mz_query_prepare(db, &q);
     mz_query_cleanup(&q);
     if (st == NULL)

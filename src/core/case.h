@@ -219,6 +219,7 @@ typedef struct mz_case_filter {
     int64_t applicant_person_id; /* 0 any */
     int overdue;                 /* 1: only cases past a time limit (see "Time limits"); else any */
     int page, page_size;
+    int no_total; /* 1: the caller needs only the page, "total" is 0 and not counted */
 } mz_case_filter;
 
 /* {"items":[case…],"total","page","page_size"}, newest first; each case with

@@ -701,44 +701,75 @@ out:
 
 int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, json_t **out, mz_error *err)
 {
-    json_t *person = NULL, *households = NULL, *history = NULL;
-    char scope[16];
+    json_t *person = NULL, *households = NULL, *history = NULL, *current = NULL;
+    char scope[16], today[11];
+    int64_t current_member = 0;
     int rc;
-    if (mz_person_get(db, actor, id, &person, err) < 0)
-        return -1;
     mz_registry_scope(actor, scope);
+    today_text(today);
+    /*
+     * The person (as load() reads it) and, one row each, all the person's households in the
+     * subtree, in one statement.  A membership of a household outside the subtree comes with
+     * no household (h, r and hp NULL) and is skipped, as the inner joins of the households
+     * query skipped it.  The current household (what current_household selects: a membership
+     * begun by today and not ended, the oldest such) is among them.
+     */
     mz_stmt *st = mz_db_prepare_bind(
         db,
-        "SELECT m.household_id, h.region_code, r.name, h.address, hp.name, m.relation, "
-        "m.joined_on, m.left_on FROM household_members m JOIN households h ON h.id = "
-        "m.household_id JOIN regions r ON r.code = h.region_code JOIN persons hp ON hp.id = "
-        "h.head_person_id WHERE m.person_id = ? AND h.region_code LIKE ? "
-        "ORDER BY m.joined_on, m.id",
-        "it", id, scope);
-    if (st == NULL) {
-        rc = mz_error_internal(err, mz_db_errmsg(db));
-        goto fail;
-    }
+        "SELECT " PERSON_COLUMNS ", m.household_id, h.region_code, r.name, h.address, hp.name, "
+        "m.relation, m.joined_on, m.left_on, m.id FROM persons p "
+        "LEFT JOIN household_members m ON m.person_id = p.id "
+        "LEFT JOIN households h ON h.id = m.household_id AND h.region_code LIKE ? "
+        "LEFT JOIN regions r ON r.code = h.region_code "
+        "LEFT JOIN persons hp ON hp.id = h.head_person_id "
+        "WHERE p.id = ? AND " MZ_PERSON_SCOPE_SQL " ORDER BY m.joined_on, m.id",
+        "titt", scope, id, scope, scope);
+    if (st == NULL)
+        return mz_error_internal(err, mz_db_errmsg(db));
     households = json_array();
-    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW)
+    while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
+        enum { H = 19 }; /* the first column after PERSON_COLUMNS */
+        if (person == NULL)
+            person = person_json(st);
+        if (mz_stmt_is_null(st, H + 1) || mz_stmt_is_null(st, H + 2) || mz_stmt_is_null(st, H + 4))
+            continue;
+        const char *joined = mz_stmt_text(st, H + 6), *left = mz_stmt_text(st, H + 7);
+        int64_t member = mz_stmt_int64(st, H + 8);
+        if (strcmp(joined, today) <= 0 && (left == NULL || strcmp(left, today) > 0) &&
+            (current == NULL || member < current_member)) {
+            json_decref(current);
+            current = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)mz_stmt_int64(st, H),
+                                "region_code", mz_stmt_text(st, H + 1), "region_name",
+                                mz_stmt_text(st, H + 2), "relation", mz_stmt_text(st, H + 5),
+                                "joined_on", joined);
+            current_member = member;
+        }
         json_array_append_new(
             households,
             json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s?}", "household_id",
-                      (json_int_t)mz_stmt_int64(st, 0), "region_code", mz_stmt_text(st, 1),
-                      "region_name", mz_stmt_text(st, 2), "address", mz_stmt_text(st, 3),
-                      "head_name", mz_stmt_text(st, 4), "relation", mz_stmt_text(st, 5),
-                      "joined_on", mz_stmt_text(st, 6), "left_on", mz_stmt_text(st, 7)));
+                      (json_int_t)mz_stmt_int64(st, H), "region_code", mz_stmt_text(st, H + 1),
+                      "region_name", mz_stmt_text(st, H + 2), "address", mz_stmt_text(st, H + 3),
+                      "head_name", mz_stmt_text(st, H + 4), "relation", mz_stmt_text(st, H + 5),
+                      "joined_on", joined, "left_on", left));
+    }
     mz_stmt_finalize(st);
     if (rc < 0) {
         rc = mz_error_internal(err, mz_db_errmsg(db));
         goto fail;
     }
+    if (person == NULL) {
+        rc = mz_error_set(err, 404, "not_found", NULL, "人员不存在");
+        goto fail;
+    }
+    json_object_set_new(person, "household", current ? current : json_null());
+    current = NULL;
     if (mz_registry_history(db, "person", id, 200, "person.view_id", &history, err) < 0)
         goto fail;
     *out =
         json_pack("{s:o,s:o,s:o}", "person", person, "households", households, "history", history);
     return 0;
 fail:
+    json_decref(current);
     json_decref(person);
     json_decref(households);
     return -1;

@@ -909,6 +909,49 @@ static void test_must_change_password(void **state)
     reply_free(&r);
 }
 
+/* mz_res_json writes the body itself: byte for byte what json_dumps(JSON_COMPACT |
+ * JSON_ENCODE_ANY) gives, for every kind of value and every character that needs escaping. */
+static void test_json_body_bytes(void **state)
+{
+    (void)state;
+    char ctl[40];
+    for (int i = 0; i < 32; i++)
+        ctl[i] = (char)(i + 1 < 32 ? i + 1 : 0x7f);
+    ctl[32] = '\0';
+    json_t *v = json_pack(
+        "{s:s,s:s,s:s,s:I,s:I,s:I,s:i,s:f,s:f,s:b,s:b,s:n,s:[],s:{},s:[i,[s,{s:o}],{}],s:s#}",
+        "plain", "abc", "escapes", "q\"b\\s/ \t\n\r\b\f", "控制", ctl, "zero", (json_int_t)0, "min",
+        (json_int_t)INT64_MIN, "max", (json_int_t)INT64_MAX, "neg", -42, "real", 0.1, "whole", 3.0,
+        "t", 1, "f", 0, "nil", "empty_a", "empty_o", "nested", 7, "宿迁市", "k\"ey",
+        json_integer(-1), "nul", "a\0b", (int)3);
+    assert_non_null(v);
+    json_object_set_new(v, "", json_string("empty key"));
+    char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    mz_res res;
+    mz_res_init(&res);
+    mz_res_json(&res, 200, v);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(res.body.len, strlen(want));
+    assert_memory_equal(res.body.data, want, res.body.len);
+    free(want);
+    mz_res_cleanup(&res);
+
+    json_t *one[] = {json_string("só\x01"), json_integer(-9), json_null(), json_true(),
+                     json_array()};
+    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++) {
+        want = json_dumps(one[i], JSON_COMPACT | JSON_ENCODE_ANY);
+        mz_res_init(&res);
+        mz_res_json(&res, 200, one[i]);
+        assert_string_equal(res.body.data, want);
+        free(want);
+        mz_res_cleanup(&res);
+    }
+    mz_res_init(&res);
+    mz_res_json(&res, 200, NULL);
+    assert_string_equal(res.body.data, "null");
+    mz_res_cleanup(&res);
+}
+
 #define BOTH(fn)                                                                                   \
     {"sqlite/" #fn, fn, setup_sqlite, teardown, NULL},                                             \
     {                                                                                              \
@@ -932,6 +975,7 @@ int main(void)
         BOTH(test_scope_users),
         BOTH(test_bearer_token),
         BOTH(test_must_change_password),
+        cmocka_unit_test(test_json_body_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -824,6 +824,34 @@ static void test_one_household_at_a_time(void **state)
     /* A person in one household only: the other township sees nothing of them. */
     assert_int_equal(mz_person_profile(t->db, &c.twb, pid, &out, &err), -1);
     tdb_assert_err(err, 404, "not_found", "");
+
+    /* After a move to 项里街道 each township's profile lists its own households only, and the
+     * current household is the new one, seen from 项里 and from the county; 幸福街道 still sees
+     * the person, with no current household in its subtree. */
+    char d[19];
+    int64_t h3 =
+        make_household(t, &c.twb, GUOYUAN, idn("32130219750101031", d), "韩一", "2020-01-01");
+    assert_int_equal(leave(t, &c.tw, h2, pid, "2022-01-01", &err), 0);
+    assert_int_equal(add_member(t, &c.county, h3, pid, NULL, "other", "2022-01-01", NULL, &err), 0);
+    assert_int_equal(mz_person_profile(t->db, &c.twb, pid, &out, &err), 0);
+    hh = json_object_get(out, "households");
+    assert_int_equal(json_array_size(hh), 1);
+    assert_int_equal(jint(json_array_get(hh, 0), "household_id"), h3);
+    assert_int_equal(jint(json_object_get(json_object_get(out, "person"), "household"), "id"), h3);
+    json_decref(out);
+    assert_int_equal(mz_person_profile(t->db, &c.tw, pid, &out, &err), 0);
+    hh = json_object_get(out, "households");
+    assert_int_equal(json_array_size(hh), 2);
+    assert_int_equal(jint(json_array_get(hh, 1), "household_id"), h2);
+    assert_string_equal(tdb_jstr(json_array_get(hh, 1), "left_on"), "2022-01-01");
+    assert_true(json_is_null(json_object_get(json_object_get(out, "person"), "household")));
+    json_decref(out);
+    assert_int_equal(mz_person_profile(t->db, &c.county, pid, &out, &err), 0);
+    hh = json_object_get(out, "households");
+    assert_int_equal(json_array_size(hh), 3);
+    assert_int_equal(jint(json_array_get(hh, 2), "household_id"), h3);
+    assert_int_equal(jint(json_object_get(json_object_get(out, "person"), "household"), "id"), h3);
+    json_decref(out);
 }
 
 /* ---- economic items and the snapshot -------------------------------------------- */
