@@ -5,6 +5,7 @@
 # prints both times, the ratio, rows (or requests) per second and peak memory.
 #
 #   bench/run.sh [--persons N] [--seed S] [--only LIST] [--duration SECONDS] [--work DIR]
+#                [--store sqlite|postgresql]
 #
 #   --persons   size of the synthetic city (minzheng gen), default 500000
 #   --only      comma list of: load, evidence, payroll, api (default: all of them)
@@ -13,6 +14,10 @@
 #   --duration  seconds of each wrk run, default 15
 #   --work      keep the city, the databases and the logs in DIR (default: a
 #               temporary directory, removed at the end)
+#   --store     the engine of both minzheng and the baselines, default sqlite.
+#               postgresql: a throwaway cluster (scripts/pg-cluster.sh) in WORK/pg,
+#               stopped and removed at the end; each database of a benchmark is a
+#               database of that cluster, the baselines run through psql.
 #
 # The results go to stdout and to WORK/results.txt, one line per benchmark.
 # BENCHMARKS.md records them with the command that produced them.
@@ -26,6 +31,7 @@ ONLY=load,evidence,payroll,api
 DURATION=15
 WORK=
 KEEP=0
+STORE=sqlite
 while [ $# -gt 0 ]; do
   case "$1" in
     --persons) PERSONS=$2; shift 2 ;;
@@ -33,9 +39,14 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --work) WORK=$2; KEEP=1; shift 2 ;;
+    --store) STORE=$2; shift 2 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+case "$STORE" in
+  sqlite | postgresql) ;;
+  *) echo "bench: --store is sqlite or postgresql, not $STORE" >&2; exit 2 ;;
+esac
 if [ -z "$WORK" ]; then WORK=$(mktemp -d /tmp/minzheng-bench.XXXXXX); fi
 mkdir -p "$WORK"
 chmod 755 "$WORK"
@@ -43,9 +54,11 @@ export MZ_DATA_DIR=$ROOT/data
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
 PIDS=()
+PG_DIR=
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  [ -z "$PG_DIR" ] || scripts/pg-cluster.sh stop "$PG_DIR" 2>/dev/null || true
   [ "$KEEP" -eq 1 ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -73,9 +86,122 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
+# The store: every benchmark names its databases (base, import, evidence-mz, …) and these
+# helpers map a name to the engine's database — on SQLite the file WORK/NAME.db, on
+# PostgreSQL the database NAME ('-' read as '_') of the cluster — and run SQL in it.  The
+# baselines' scripts are bench/sql/$SQL_PREFIX-<what>.sql.
+if [ "$STORE" = postgresql ]; then
+  SQL_PREFIX=pg
+  SQL_TOOL=psql
+  # A cluster left by an interrupted run is removed first (pg-cluster.sh only removes its own).
+  PG_DIR=$WORK/pg
+  scripts/pg-cluster.sh stop "$PG_DIR" >/dev/null 2>&1 || true
+  PG_URL=$(scripts/pg-cluster.sh start "$PG_DIR" 2>"$WORK/pg-cluster.log") || {
+    cat "$WORK/pg-cluster.log" >&2
+    exit 1
+  }
+else
+  SQL_PREFIX=sqlite
+  SQL_TOOL=sqlite3
+fi
+
+# db_url NAME: what minzheng's --db takes for the database NAME.
+db_url() {
+  if [ "$STORE" = postgresql ]; then echo "${PG_URL%/*}/${1//-/_}"; else echo "$WORK/$1.db"; fi
+}
+
+# sql_cmd NAME: leaves in SQL_CMD the client running SQL (arguments or a script on stdin) in NAME.
+sql_cmd() {
+  if [ "$STORE" = postgresql ]; then
+    SQL_CMD=(psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$(db_url "$1")")
+  else
+    SQL_CMD=(sqlite3 "$(db_url "$1")")
+  fi
+}
+
+# sql_exec NAME SQL: runs SQL in NAME, printing the rows (columns separated by |).
+sql_exec() {
+  sql_cmd "$1"
+  if [ "$STORE" = postgresql ]; then "${SQL_CMD[@]}" -c "$2"; else "${SQL_CMD[@]}" "$2"; fi
+}
+
+# sql_file NAME FILE: runs the script FILE in NAME.
+sql_file() {
+  sql_cmd "$1"
+  "${SQL_CMD[@]}" <"$2"
+}
+
+# pg_create NAME [TEMPLATE]: the database NAME of the cluster, anew (empty, or a copy of TEMPLATE).
+pg_create() {
+  sql_cmd postgres
+  "${SQL_CMD[@]}" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS ${1//-/_}" \
+    -c "CREATE DATABASE ${1//-/_}${2:+ TEMPLATE ${2//-/_}}" >/dev/null
+}
+
+# db_new NAME: an empty database NAME, migrated by minzheng.
+db_new() {
+  if [ "$STORE" = postgresql ]; then pg_create "$1"; else rm -f "$(db_url "$1")"; fi
+  "$BIN" --db "$(db_url "$1")" migrate >/dev/null
+}
+
+# db_copy FROM TO: the database TO as a copy of FROM.
+db_copy() {
+  if [ "$STORE" = postgresql ]; then pg_create "$2" "$1"; else cp "$(db_url "$1")" "$(db_url "$2")"; fi
+}
+
+# rows_unlike A B COLUMNS TABLE: the number of rows of TABLE (those COLUMNS) in A and not in
+# B.  On PostgreSQL two databases cannot meet in one query: both are exported (COPY), sorted
+# and compared line by line, counting the rows of either that the other lacks (as multisets).
+rows_unlike() {
+  if [ "$STORE" = postgresql ]; then
+    local q="COPY (SELECT $3 FROM $4) TO STDOUT"
+    sql_exec "$1" "$q" | LC_ALL=C sort -T "$WORK" >"$WORK/unlike.a"
+    sql_exec "$2" "$q" | LC_ALL=C sort -T "$WORK" >"$WORK/unlike.b"
+    LC_ALL=C comm -3 "$WORK/unlike.a" "$WORK/unlike.b" | wc -l
+    rm -f "$WORK/unlike.a" "$WORK/unlike.b"
+  else
+    sqlite3 "$(db_url "$1")" "ATTACH '$(db_url "$2")' AS b; SELECT COUNT(*) FROM (SELECT $3 FROM
+      main.$4 EXCEPT SELECT $3 FROM b.$4)"
+  fi
+}
+
+# Benchmark 1's check on PostgreSQL (on SQLite: bench/sql/sqlite-compare-load.sql), the same
+# tables and columns: every column but the timestamps.
+PG_LOAD_CHECK=(
+  "persons|id, id_number, name, gender, birth_date, disability_kind, disability_grade,
+    labour_capacity, serious_illness, self_care_unable, in_school, created_region"
+  "households|id, region_code, kind, address, bank_name, bank_account, head_person_id"
+  "household_members|household_id, person_id, relation, joined_on"
+  "income_items|household_id, person_id, type, monthly_fen, valid_from"
+  "assets|household_id, type, value_fen, exempt, valid_from"
+  "enrollments|program, household_id, person_id, payee_name, region_code, monthly_amount_fen,
+    from_month, status, basis_category, basis_counted_members, basis_per_capita_income_fen,
+    basis_care_level"
+  "enrollment_periods|enrollment_id, from_month, status, monthly_amount_fen, basis_category,
+    basis_counted_members, basis_per_capita_income_fen, basis_care_level"
+)
+
+# load_unlike A B: one line per table, the table and the number of rows that differ between
+# A and B (all zeros when equal).
+load_unlike() {
+  if [ "$STORE" = postgresql ]; then
+    local t
+    for t in "${PG_LOAD_CHECK[@]}"; do
+      echo "${t%%|*}|$(rows_unlike "$1" "$2" "${t#*|}" "${t%%|*}")"
+    done
+  else
+    sqlite3 "$(db_url "$1")" "ATTACH '$(db_url "$2")' AS base" ".read bench/sql/sqlite-compare-load.sql"
+  fi
+}
+
 say "machine"
 echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "minzheng $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
+if [ "$STORE" = postgresql ]; then
+  echo "store postgresql: PostgreSQL $(sql_exec postgres 'SHOW server_version'), a cluster of" \
+    "scripts/pg-cluster.sh (fsync, synchronous_commit, full_page_writes off; defaults otherwise)"
+  echo "peak memory is the client's (minzheng's, psql's); the server's processes are not counted"
+fi
 
 say "synthetic city: $PERSONS persons, seed $SEED"
 CITY=$WORK/city
@@ -85,27 +211,33 @@ sed -n 's/^\(persons\|households\|incomes\|assets\|dibao_persons\|tekun_persons\
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 # A migrated database with the city loaded by plain SQL (benchmark 1's baseline).
-BASE_DB=$WORK/base.db
-say "plain-SQL bulk load (sqlite3 .import + INSERT … SELECT, no validation)"
-"$BIN" --db "$BASE_DB" migrate >/dev/null
-sed -e "s|@DIR@|$CITY|g" -e "s|@NOW@|$NOW|g" bench/sql/sqlite-load.sql >"$WORK/load.sql"
-timed load sqlite3 "$BASE_DB" <"$WORK/load.sql" >/dev/null
+if [ "$STORE" = postgresql ]; then
+  say "plain-SQL bulk load (psql \\copy + INSERT … SELECT, no validation)"
+  db_new base
+else
+  say "plain-SQL bulk load (sqlite3 .import + INSERT … SELECT, no validation)"
+  "$BIN" --db "$(db_url base)" migrate >/dev/null
+fi
+sed -e "s|@DIR@|$CITY|g" -e "s|@NOW@|$NOW|g" bench/sql/$SQL_PREFIX-load.sql >"$WORK/load.sql"
+sql_cmd base
+timed load "${SQL_CMD[@]}" <"$WORK/load.sql" >/dev/null
 LOAD_SECS=$SECS
 LOAD_KB=$KB
-ROWS=$(sqlite3 "$BASE_DB" "SELECT (SELECT COUNT(*) FROM persons) + (SELECT COUNT(*) FROM households)
+# The databases copied from this one (payroll, API) start with the planner's statistics, as
+# a database that has run a while has them.  Not timed.
+[ "$STORE" = sqlite ] || sql_exec base "ANALYZE" >/dev/null
+ROWS=$(sql_exec base "SELECT (SELECT COUNT(*) FROM persons) + (SELECT COUNT(*) FROM households)
   + (SELECT COUNT(*) FROM household_members) + (SELECT COUNT(*) FROM income_items)
   + (SELECT COUNT(*) FROM assets) + (SELECT COUNT(*) FROM enrollments)")
 echo "loaded $ROWS rows in ${LOAD_SECS}s: $(per_sec "$ROWS" "$LOAD_SECS") rows/s, peak ${LOAD_KB} KiB"
 if want load; then
   say "1 validating import: minzheng registry import"
-  MZ_DB=$WORK/import.db
-  "$BIN" --db "$MZ_DB" migrate >/dev/null
-  timed import "$BIN" --db "$MZ_DB" registry import "$CITY" 2>/dev/null
+  if [ "$STORE" = postgresql ]; then db_new import; else "$BIN" --db "$(db_url import)" migrate >/dev/null; fi
+  timed import "$BIN" --db "$(db_url import)" registry import "$CITY" 2>/dev/null
   IMPORT_SECS=$SECS
   IMPORT_KB=$KB
   # Same result: every row of every table equal to the plain load's, timestamps aside.
-  DIFF=$(sqlite3 "$MZ_DB" "ATTACH '$BASE_DB' AS base" ".read bench/sql/sqlite-compare-load.sql" |
-    awk -F'|' '$2 != 0 {print}')
+  DIFF=$(load_unlike import base | awk -F'|' '$2 != 0 {print}')
   if [ -n "$DIFF" ]; then
     echo "bench: minzheng's import differs from the plain load: $DIFF" >&2
     exit 1
@@ -113,7 +245,7 @@ if want load; then
   echo "same rows in every table as the plain load"
   result "1 load $PERSONS persons" \
     "${IMPORT_SECS}s $(per_sec "$ROWS" "$IMPORT_SECS") rows/s ${IMPORT_KB}KiB" \
-    "sqlite3 ${LOAD_SECS}s $(per_sec "$ROWS" "$LOAD_SECS") rows/s ${LOAD_KB}KiB" \
+    "$SQL_TOOL ${LOAD_SECS}s $(per_sec "$ROWS" "$LOAD_SECS") rows/s ${LOAD_KB}KiB" \
     "$(ratio "$LOAD_SECS" "$IMPORT_SECS") × the baseline's speed"
 fi
 
@@ -131,34 +263,31 @@ if want evidence; then
   # A big city's files pass the default 50 MB limit of an upload: raise it for this import only
   # (the config key is the server's; 2 GiB is its maximum).
   printf '[server]\nmax_import_bytes = 2147483648\n' >"$WORK/evidence.ini"
-  EV_MZ=$WORK/evidence-mz.db
-  EV_SQL=$WORK/evidence-sql.db
-  rm -f "$EV_MZ" "$EV_SQL"
-  "$BIN" --db "$EV_MZ" migrate >/dev/null
-  "$BIN" --db "$EV_SQL" migrate >/dev/null
+  db_new evidence-mz
+  db_new evidence-sql
   # shellcheck disable=SC2016 # expanded by the inner shell
   timed evidence bash -c 'for k in $5; do
       "$0" --config "$1" --db "$2" import --source "$k" --as-of "$3" "$4/evidence/$k.csv" \
         >>"$6" 2>&1 || { echo "bench: minzheng import --source $k failed (see $6)" >&2; exit 1; }
-    done' "$BIN" "$WORK/evidence.ini" "$EV_MZ" "$EV_ASOF" "$CITY" "$EV_KINDS" "$WORK/evidence.log"
+    done' "$BIN" "$WORK/evidence.ini" "$(db_url evidence-mz)" "$EV_ASOF" "$CITY" "$EV_KINDS" "$WORK/evidence.log"
   EV_SECS=$SECS
   EV_KB=$KB
-  sed -e "s|@DIR@|$CITY|g; s|@NOW@|$NOW|g; s|@ASOF@|$EV_ASOF|g" bench/sql/sqlite-evidence-load.sql \
-    >"$WORK/evidence-load.sql"
-  timed evidence-sql sqlite3 "$EV_SQL" <"$WORK/evidence-load.sql" >/dev/null
+  sed -e "s|@DIR@|$CITY|g; s|@NOW@|$NOW|g; s|@ASOF@|$EV_ASOF|g" \
+    bench/sql/$SQL_PREFIX-evidence-load.sql >"$WORK/evidence-load.sql"
+  sql_cmd evidence-sql
+  timed evidence-sql "${SQL_CMD[@]}" <"$WORK/evidence-load.sql" >/dev/null
   EVSQL_SECS=$SECS
   EVSQL_KB=$KB
   # Same result: the same count and sums per source, and every stored row equal.
   SUMS="SELECT source || ' ' || COUNT(*) || ' rows ' || COALESCE(SUM(amount_fen), 0) || ' fen '
     || COALESCE(SUM(amount2_fen), 0) || ' fen2 ' || COALESCE(SUM(qty), 0) || ' qty'
     FROM evidence_records GROUP BY source ORDER BY source"
-  MZ_SUMS=$(sqlite3 "$EV_MZ" "$SUMS")
-  SQL_SUMS=$(sqlite3 "$EV_SQL" "$SUMS")
+  MZ_SUMS=$(sql_exec evidence-mz "$SUMS")
+  SQL_SUMS=$(sql_exec evidence-sql "$SUMS")
   EV_COLS="source, as_of, row_no, id_number, name, ref, kind, date_from, date_to, month, amount_fen,
     amount2_fen, qty, note"
-  DIFF=$(sqlite3 "$EV_MZ" "ATTACH '$EV_SQL' AS b; SELECT COUNT(*) FROM (SELECT $EV_COLS FROM
-    main.evidence_records EXCEPT SELECT $EV_COLS FROM b.evidence_records)")
-  STORED=$(sqlite3 "$EV_MZ" "SELECT COUNT(*) FROM evidence_records")
+  DIFF=$(rows_unlike evidence-mz evidence-sql "$EV_COLS" evidence_records)
+  STORED=$(sql_exec evidence-mz "SELECT COUNT(*) FROM evidence_records")
   if [ "$MZ_SUMS" != "$SQL_SUMS" ] || [ "$DIFF" != 0 ] || [ "$STORED" != "$EV_ROWS" ]; then
     echo "bench: the department data differ: $DIFF rows unlike, $STORED stored of $EV_ROWS" >&2
     diff <(echo "$MZ_SUMS") <(echo "$SQL_SUMS") >&2 || true
@@ -168,33 +297,31 @@ if want evidence; then
   printf '  %s\n' "${MZ_SUMS//$'\n'/$'\n'  }"
   result "1b evidence $EV_ROWS records" \
     "${EV_SECS}s $(per_sec "$EV_ROWS" "$EV_SECS") rows/s ${EV_KB}KiB" \
-    "sqlite3 ${EVSQL_SECS}s $(per_sec "$EV_ROWS" "$EVSQL_SECS") rows/s ${EVSQL_KB}KiB" \
+    "$SQL_TOOL ${EVSQL_SECS}s $(per_sec "$EV_ROWS" "$EVSQL_SECS") rows/s ${EVSQL_KB}KiB" \
     "$(ratio "$EVSQL_SECS" "$EV_SECS") × the baseline's speed"
 fi
 
 if want payroll; then
   say "2 payroll of one month: minzheng payroll run against one INSERT … SELECT"
   MONTH=2026-01
-  cp "$BASE_DB" "$WORK/payroll-mz.db"
-  cp "$BASE_DB" "$WORK/payroll-sql.db"
-  timed payroll "$BIN" --db "$WORK/payroll-mz.db" payroll run --month "$MONTH" >/dev/null 2>&1
+  db_copy base payroll-mz
+  db_copy base payroll-sql
+  timed payroll "$BIN" --db "$(db_url payroll-mz)" payroll run --month "$MONTH" >/dev/null 2>&1
   PAY_SECS=$SECS
   PAY_KB=$KB
-  sed -e "s|@MONTH@|$MONTH|g; s|@DAY1@|$MONTH-01|g; s|@NOW@|$NOW|g" bench/sql/sqlite-payroll.sql \
-    >"$WORK/payroll.sql"
-  timed payroll-sql sqlite3 "$WORK/payroll-sql.db" <"$WORK/payroll.sql"
+  sed -e "s|@MONTH@|$MONTH|g; s|@DAY1@|$MONTH-01|g; s|@NOW@|$NOW|g" \
+    bench/sql/$SQL_PREFIX-payroll.sql >"$WORK/payroll.sql"
+  sql_cmd payroll-sql
+  timed payroll-sql "${SQL_CMD[@]}" <"$WORK/payroll.sql"
   PAYSQL_SECS=$SECS
   PAYSQL_KB=$KB
-  LINES=$(sqlite3 "$WORK/payroll-mz.db" "SELECT COUNT(*) || ' lines, ' || SUM(amount_fen) || ' fen'
+  LINES=$(sql_exec payroll-mz "SELECT COUNT(*) || ' lines, ' || SUM(amount_fen) || ' fen'
     FROM payment_lines")
-  BASE_LINES=$(sqlite3 "$WORK/payroll-sql.db" "SELECT COUNT(*) || ' lines, ' || SUM(amount_fen) ||
+  BASE_LINES=$(sql_exec payroll-sql "SELECT COUNT(*) || ' lines, ' || SUM(amount_fen) ||
     ' fen' FROM payment_lines")
   # Same result: the same lines, amounts, payees, accounts and deciding policy rows.
-  DIFF=$(sqlite3 "$WORK/payroll-mz.db" "ATTACH '$WORK/payroll-sql.db' AS b;
-    SELECT COUNT(*) FROM (SELECT enrollment_id, month, kind, amount_fen, program, payee_name,
-      bank_account, region_code, standard_fen, policy_param_id FROM main.payment_lines
-    EXCEPT SELECT enrollment_id, month, kind, amount_fen, program, payee_name, bank_account,
-      region_code, standard_fen, policy_param_id FROM b.payment_lines)")
+  DIFF=$(rows_unlike payroll-mz payroll-sql "enrollment_id, month, kind, amount_fen, program,
+    payee_name, bank_account, region_code, standard_fen, policy_param_id" payment_lines)
   if [ "$LINES" != "$BASE_LINES" ] || [ "$DIFF" != 0 ]; then
     echo "bench: the payrolls differ: minzheng $LINES, SQL $BASE_LINES, $DIFF lines unlike" >&2
     exit 1
@@ -203,7 +330,7 @@ if want payroll; then
   N_LINES=${LINES%% *}
   result "2 payroll $N_LINES lines" \
     "${PAY_SECS}s $(per_sec "$N_LINES" "$PAY_SECS") lines/s ${PAY_KB}KiB" \
-    "sqlite3 ${PAYSQL_SECS}s $(per_sec "$N_LINES" "$PAYSQL_SECS") lines/s ${PAYSQL_KB}KiB" \
+    "$SQL_TOOL ${PAYSQL_SECS}s $(per_sec "$N_LINES" "$PAYSQL_SECS") lines/s ${PAYSQL_KB}KiB" \
     "$(ratio "$PAYSQL_SECS" "$PAY_SECS") × the baseline's speed"
 fi
 
@@ -213,26 +340,26 @@ if want api; then
     echo "bench: wrk and nginx are needed: scripts/deps.sh --bench" >&2
     exit 1
   }
-  API_DB=$WORK/api.db
-  cp "$BASE_DB" "$API_DB"
-  sed -e "s|@NOW@|$NOW|g" bench/sql/sqlite-cases.sql | sqlite3 "$API_DB"
+  db_copy base api
+  sed -e "s|@NOW@|$NOW|g" bench/sql/$SQL_PREFIX-cases.sql >"$WORK/cases.sql"
+  sql_file api "$WORK/cases.sql" >/dev/null
   # A county worker of 沭阳县, the largest county: the profiles of its people, the case list of
   # each of its townships page by page.
   COUNTY=321322000000
-  printf 'Qx7#mLp2!vRz\n' | "$BIN" --db "$API_DB" user add --username bench \
+  printf 'Qx7#mLp2!vRz\n' | "$BIN" --db "$(db_url api)" user add --username bench \
     --role county_worker --region "$COUNTY" --password-stdin >/dev/null
-  TOKEN=$("$BIN" --db "$API_DB" user token --username bench --name bench | tail -n 1)
-  sqlite3 "$API_DB" "SELECT '/api/v1/persons/' || m.person_id || '/profile' FROM household_members m
+  TOKEN=$("$BIN" --db "$(db_url api)" user token --username bench --name bench | tail -n 1)
+  sql_exec api "SELECT '/api/v1/persons/' || m.person_id || '/profile' FROM household_members m
     JOIN households h ON h.id = m.household_id WHERE h.region_code LIKE '321322%'
     ORDER BY (m.person_id * 2654435761) % 1000003 LIMIT 20000" >"$WORK/persons.paths"
-  sqlite3 "$API_DB" "WITH t AS (SELECT substr(region_code, 1, 9) || '000' AS town, COUNT(*) AS n
+  sql_exec api "WITH RECURSIVE t AS (SELECT substr(region_code, 1, 9) || '000' AS town, COUNT(*) AS n
     FROM cases WHERE region_code LIKE '321322%' GROUP BY 1),
     p(town, page, pages) AS (SELECT town, 1, (n + 19) / 20 FROM t
       UNION ALL SELECT town, page + 1, pages FROM p WHERE page < pages)
     SELECT '/api/v1/cases?region=' || town || '&page=' || page || '&page_size=20' FROM p" \
     >"$WORK/cases.paths"
   PORT=$(free_port)
-  MZ_WEB_ROOT=$ROOT/web/dist "$BIN" --db "$API_DB" --listen "127.0.0.1:$PORT" serve \
+  MZ_WEB_ROOT=$ROOT/web/dist "$BIN" --db "$(db_url api)" --listen "127.0.0.1:$PORT" serve \
     >"$WORK/server.log" 2>&1 &
   SERVER=$!
   PIDS+=("$SERVER")
