@@ -149,16 +149,25 @@ db_copy() {
   if [ "$STORE" = postgresql ]; then pg_create "$2" "$1"; else cp "$(db_url "$1")" "$(db_url "$2")"; fi
 }
 
+# pg_unlike A QUERY_A B QUERY_B: the number of rows of either answer that the other lacks (as
+# multisets), QUERY_A run in the database A, QUERY_B in B.  Two databases cannot meet in one
+# PostgreSQL query: both answers are exported (COPY … TO STDOUT), sorted and compared line by line.
+# A failed export answers "export failed", which no check takes for 0.
+pg_unlike() {
+  if sql_exec "$1" "COPY ($2) TO STDOUT" | LC_ALL=C sort -T "$WORK" >"$WORK/unlike.a" &&
+    sql_exec "$3" "COPY ($4) TO STDOUT" | LC_ALL=C sort -T "$WORK" >"$WORK/unlike.b"; then
+    LC_ALL=C comm -3 "$WORK/unlike.a" "$WORK/unlike.b" | wc -l
+  else
+    echo "export failed"
+  fi
+  rm -f "$WORK/unlike.a" "$WORK/unlike.b"
+}
+
 # rows_unlike A B COLUMNS TABLE: the number of rows of TABLE (those COLUMNS) in A and not in
-# B.  On PostgreSQL two databases cannot meet in one query: both are exported (COPY), sorted
-# and compared line by line, counting the rows of either that the other lacks (as multisets).
+# B; on PostgreSQL, in either and not in the other.
 rows_unlike() {
   if [ "$STORE" = postgresql ]; then
-    local q="COPY (SELECT $3 FROM $4) TO STDOUT"
-    sql_exec "$1" "$q" | LC_ALL=C sort -T "$WORK" >"$WORK/unlike.a"
-    sql_exec "$2" "$q" | LC_ALL=C sort -T "$WORK" >"$WORK/unlike.b"
-    LC_ALL=C comm -3 "$WORK/unlike.a" "$WORK/unlike.b" | wc -l
-    rm -f "$WORK/unlike.a" "$WORK/unlike.b"
+    pg_unlike "$1" "SELECT $3 FROM $4" "$2" "SELECT $3 FROM $4"
   else
     sqlite3 "$(db_url "$1")" "ATTACH '$(db_url "$2")' AS b; SELECT COUNT(*) FROM (SELECT $3 FROM
       main.$4 EXCEPT SELECT $3 FROM b.$4)"
