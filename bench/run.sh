@@ -220,12 +220,13 @@ sed -n 's/^\(persons\|households\|incomes\|assets\|dibao_persons\|tekun_persons\
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 # A migrated database with the city loaded by plain SQL (benchmark 1's baseline).
+BASE_DB=$(db_url base) # minzheng's --db of the loaded city (the file on SQLite)
 if [ "$STORE" = postgresql ]; then
   say "plain-SQL bulk load (psql \\copy + INSERT … SELECT, no validation)"
   db_new base
 else
   say "plain-SQL bulk load (sqlite3 .import + INSERT … SELECT, no validation)"
-  "$BIN" --db "$(db_url base)" migrate >/dev/null
+  "$BIN" --db "$BASE_DB" migrate >/dev/null
 fi
 sed -e "s|@DIR@|$CITY|g" -e "s|@NOW@|$NOW|g" bench/sql/$SQL_PREFIX-load.sql >"$WORK/load.sql"
 sql_cmd base
