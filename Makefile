@@ -34,10 +34,11 @@ run: build
 test:
 	@scripts/test.sh
 
-# The benchmark suite (bench/README.md); never part of `make test`.  PERSONS=N to resize.
+# The benchmark suite (bench/README.md); never part of `make test`.  PERSONS=N to resize,
+# STORE=postgresql for PostgreSQL (default sqlite).
 bench: build
 	@scripts/deps.sh --bench
-	@bench/run.sh --persons $${PERSONS:-500000}
+	@bench/run.sh --persons $${PERSONS:-500000} --store $${STORE:-sqlite}
 
 fmt:
 	clang-format -i $(C_SOURCES)
