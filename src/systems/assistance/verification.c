@@ -24,6 +24,7 @@
 
 #include "base/date.h"
 #include "base/idnum.h"
+#include "base/json.h"
 #include "base/money.h"
 #include "base/pdf.h"
 #include "core/audit.h"
@@ -882,8 +883,11 @@ static int store_report(mz_db *db, const mz_actor *actor, const vhh *h, json_t *
                           "household_id = ?",
                           "i", h->id) != MZ_DB_ROW)
         return mz_error_internal(err, mz_db_errmsg(db));
-    char *batches = json_dumps(json_object_get(findings, "batch_ids"), JSON_COMPACT);
-    char *text = json_dumps(findings, JSON_COMPACT);
+    mz_buf batches, text;
+    mz_buf_init(&batches);
+    mz_buf_init(&text);
+    mz_json_dump(&batches, json_object_get(findings, "batch_ids"));
+    mz_json_dump(&text, findings);
     mz_stmt *st = mz_db_prepare(
         db, "INSERT INTO verification_reports (household_id, version, case_id, enrollment_id, "
             "job_id, region_code, verified_on, created_by, created_at, batch_ids, breaking, "
@@ -901,11 +905,11 @@ static int store_report(mz_db *db, const mz_actor *actor, const vhh *h, json_t *
         mz_stmt_bind_text(st, 7, day);
         mz_stmt_bind_text(st, 8, actor->username);
         mz_stmt_bind_text(st, 9, at);
-        mz_stmt_bind_text(st, 10, batches);
+        mz_stmt_bind_text(st, 10, batches.data);
         mz_stmt_bind_int64(st, 11,
                            (int64_t)json_integer_value(json_object_get(findings, "breaking")));
         mz_stmt_bind_text(st, 12, json_string_value(json_object_get(findings, "summary")));
-        mz_stmt_bind_text(st, 13, text);
+        mz_stmt_bind_text(st, 13, text.data);
         if (mz_stmt_step(st) == MZ_DB_ROW) {
             *id = mz_stmt_int64(st, 0);
             *version = v;
@@ -913,8 +917,8 @@ static int store_report(mz_db *db, const mz_actor *actor, const vhh *h, json_t *
         }
     }
     mz_stmt_finalize(st);
-    mz_free(batches);
-    mz_free(text);
+    mz_buf_cleanup(&batches);
+    mz_buf_cleanup(&text);
     if (rc < 0)
         return mz_error_internal(err, mz_db_errmsg(db));
     /* A batch's reports are audited per step (verification.batch_step), not one by one. */
