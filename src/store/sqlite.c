@@ -214,6 +214,11 @@ static int sq_bind_text(mz_stmt *st, int idx, const char *s)
     return map_rc(st->db, sqlite3_bind_text(stmt_of(st)->h, idx, s, -1, SQLITE_TRANSIENT));
 }
 
+static int sq_bind_text_static(mz_stmt *st, int idx, const char *s)
+{
+    return map_rc(st->db, sqlite3_bind_text(stmt_of(st)->h, idx, s, -1, SQLITE_STATIC));
+}
+
 static int sq_bind_int64(mz_stmt *st, int idx, int64_t v)
 {
     return map_rc(st->db, sqlite3_bind_int64(stmt_of(st)->h, idx, v));
@@ -305,6 +310,7 @@ static const struct mz_db_ops sqlite_ops = {
     .prepare = sq_prepare,
     .param_count = sq_param_count,
     .bind_text = sq_bind_text,
+    .bind_text_static = sq_bind_text_static,
     .bind_int64 = sq_bind_int64,
     .bind_null = sq_bind_null,
     .step = sq_step,

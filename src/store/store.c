@@ -363,70 +363,25 @@ int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, .
 /* ---- bulk insert ---- */
 
 #define BULK_CHUNK 65536
-/* SQLite: rows per INSERT; one statement of many rows costs far less than many of one. */
-#define BULK_ROWS 64
 
+/*
+ * SQLite: one prepared one-row INSERT, stepped per row with the values bound
+ * in place (no copies; integers as integers).  A multi-row INSERT would be a
+ * "multi-write" statement, for which SQLite keeps a statement journal: every
+ * page the statement touches is first copied there (a temporary file written
+ * page by page), which cost more than the statements it saved.
+ */
 struct mz_bulk {
     mz_db *db;
     int ncolumns;
-    /* SQLite: "INSERT INTO t (...) VALUES", the prepared BULK_ROWS-row INSERT, buffered values */
-    char *insert_head;
-    mz_stmt *insert;
-    char **pending;
-    int npending; /* rows buffered */
-    mz_buf buf;   /* PostgreSQL: text-format rows not yet sent */
+    mz_stmt *insert; /* SQLite: the one-row INSERT */
+    mz_buf buf;      /* PostgreSQL: text-format rows not yet sent */
     int failed;
 };
 
-/* The INSERT of rows rows of b's columns. */
-static mz_stmt *bulk_prepare(mz_bulk *b, int rows)
-{
-    mz_buf sql;
-    mz_buf_init(&sql);
-    mz_buf_puts(&sql, b->insert_head);
-    for (int r = 0; r < rows; r++) {
-        mz_buf_puts(&sql, r ? ", (" : " (");
-        for (int i = 0; i < b->ncolumns; i++)
-            mz_buf_puts(&sql, i ? ", ?" : "?");
-        mz_buf_putc(&sql, ')');
-    }
-    mz_stmt *st = mz_db_prepare(b->db, sql.data);
-    mz_buf_cleanup(&sql);
-    return st;
-}
-
-/* Inserts the buffered rows; 0 or a negative mz_db_err. */
-static int bulk_flush(mz_bulk *b)
-{
-    int rc = MZ_DB_OK, n = b->npending * b->ncolumns;
-    if (b->npending == 0)
-        return MZ_DB_OK;
-    mz_stmt *st = b->npending == BULK_ROWS ? b->insert : bulk_prepare(b, b->npending);
-    if (st == NULL)
-        rc = MZ_DB_ERROR;
-    for (int i = 0; i < n && rc == MZ_DB_OK; i++)
-        rc = mz_stmt_bind_text(st, i + 1, b->pending[i]);
-    if (rc == MZ_DB_OK)
-        rc = mz_stmt_step(st);
-    if (st == b->insert)
-        mz_stmt_reset(st);
-    else
-        mz_stmt_finalize(st);
-    for (int i = 0; i < n; i++) {
-        mz_free(b->pending[i]);
-        b->pending[i] = NULL;
-    }
-    b->npending = 0;
-    return rc < 0 ? rc : MZ_DB_OK;
-}
-
 static void bulk_free(mz_bulk *b)
 {
-    for (int i = 0; b->pending && i < b->npending * b->ncolumns; i++)
-        mz_free(b->pending[i]);
-    mz_free(b->pending);
     mz_stmt_finalize(b->insert);
-    mz_free(b->insert_head);
     mz_buf_cleanup(&b->buf);
     mz_free(b);
 }
@@ -440,33 +395,35 @@ mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns,
         mz_db_set_error(db, "bulk insert outside a transaction");
         return NULL;
     }
-    if (ncolumns < 1) {
-        mz_db_set_error(db, "bulk insert without columns");
+    if (ncolumns < 1 || ncolumns > MZ_BULK_MAX_COLUMNS) {
+        mz_db_set_error(db, "bulk insert of %d columns", ncolumns);
         return NULL;
     }
     mz_buf_init(&sql);
     mz_buf_printf(&sql, "%s %s (", db->ops->copy_begin ? "COPY" : "INSERT INTO", table);
     for (int i = 0; i < ncolumns; i++)
         mz_buf_printf(&sql, "%s%s", i ? ", " : "", columns[i]);
-    mz_buf_puts(&sql, db->ops->copy_begin ? ") FROM STDIN" : ") VALUES");
+    if (db->ops->copy_begin) {
+        mz_buf_puts(&sql, ") FROM STDIN");
+    } else {
+        mz_buf_puts(&sql, ") VALUES (");
+        for (int i = 0; i < ncolumns; i++)
+            mz_buf_puts(&sql, i ? ", ?" : "?");
+        mz_buf_putc(&sql, ')');
+    }
     b = mz_calloc(1, sizeof *b);
     b->db = db;
     b->ncolumns = ncolumns;
     mz_buf_init(&b->buf);
+    int rc = MZ_DB_OK;
     if (db->ops->copy_begin) {
-        int rc = track(db, db->ops->copy_begin(db, sql.data));
-        mz_buf_cleanup(&sql);
-        if (rc < 0) {
-            bulk_free(b);
-            return NULL;
-        }
-        return b;
+        rc = db->ops->copy_begin(db, sql.data);
+    } else if ((b->insert = mz_db_prepare(db, sql.data)) == NULL) {
+        rc = MZ_DB_ERROR;
     }
-    b->insert_head = mz_buf_steal(&sql);
-    b->pending = mz_calloc((size_t)BULK_ROWS * (size_t)ncolumns, sizeof *b->pending);
-    b->insert = bulk_prepare(b, BULK_ROWS);
-    if (b->insert == NULL) {
-        track(db, MZ_DB_ERROR);
+    mz_buf_cleanup(&sql);
+    if (rc < 0) {
+        track(db, rc);
         bulk_free(b);
         return NULL;
     }
@@ -477,47 +434,74 @@ mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns,
 static void copy_field(mz_buf *buf, const char *v)
 {
     if (v == NULL) {
-        mz_buf_puts(buf, "\\N");
+        mz_buf_append(buf, "\\N", 2);
         return;
     }
-    for (; *v; v++) {
-        switch (*v) {
-        case '\\':
-            mz_buf_puts(buf, "\\\\");
-            break;
-        case '\t':
-            mz_buf_puts(buf, "\\t");
-            break;
-        case '\n':
-            mz_buf_puts(buf, "\\n");
-            break;
-        case '\r':
-            mz_buf_puts(buf, "\\r");
-            break;
-        default:
-            mz_buf_putc(buf, *v);
-        }
+    for (;;) {
+        size_t n = strcspn(v, "\\\t\n\r");
+        mz_buf_append(buf, v, n);
+        v += n;
+        if (*v == '\0')
+            return;
+        char esc[2] = {'\\', *v == '\\' ? '\\' : *v == '\t' ? 't' : *v == '\n' ? 'n' : 'r'};
+        mz_buf_append(buf, esc, 2);
+        v++;
     }
 }
 
-int mz_bulk_row(mz_bulk *b, const char *const *values)
+/* Appends the decimal text of v. */
+static void copy_int(mz_buf *buf, int64_t v)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    mz_buf_append(buf, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* SQLite: binds the row (texts without a copy: they outlive the step) and inserts it. */
+static int bulk_insert(mz_bulk *b, const char *types, const mz_bulk_value *v)
+{
+    mz_stmt *st = b->insert;
+    int rc = MZ_DB_OK;
+    for (int i = 0; i < b->ncolumns && rc == MZ_DB_OK; i++) {
+        if (types[i] == 'i')
+            rc = b->db->ops->bind_int64(st, i + 1, v[i].i);
+        else if (types[i] == 't' && v[i].s != NULL)
+            rc = b->db->ops->bind_text_static(st, i + 1, v[i].s);
+        else
+            rc = b->db->ops->bind_null(st, i + 1);
+    }
+    if (rc == MZ_DB_OK)
+        rc = mz_stmt_step(st);
+    mz_stmt_reset(st);
+    return rc;
+}
+
+int mz_bulk_add(mz_bulk *b, const char *types, const mz_bulk_value *values)
 {
     mz_db *db = b->db;
     int rc = MZ_DB_OK;
 
     if (b->failed)
         return MZ_DB_ERROR;
-    if (b->insert) {
-        char **row = b->pending + (size_t)b->npending * (size_t)b->ncolumns;
-        for (int i = 0; i < b->ncolumns; i++)
-            row[i] = mz_strdup(values[i]);
-        if (++b->npending == BULK_ROWS)
-            rc = bulk_flush(b);
+    if (strlen(types) != (size_t)b->ncolumns) {
+        mz_db_set_error(db, "bulk row of %zu values for %d columns", strlen(types), b->ncolumns);
+        rc = MZ_DB_ERROR;
+    } else if (b->insert) {
+        rc = bulk_insert(b, types, values);
     } else {
         for (int i = 0; i < b->ncolumns; i++) {
             if (i)
                 mz_buf_putc(&b->buf, '\t');
-            copy_field(&b->buf, values[i]);
+            if (types[i] == 'i')
+                copy_int(&b->buf, values[i].i);
+            else
+                copy_field(&b->buf, types[i] == 't' ? values[i].s : NULL);
         }
         mz_buf_putc(&b->buf, '\n');
         if (b->buf.len >= BULK_CHUNK) {
@@ -532,15 +516,24 @@ int mz_bulk_row(mz_bulk *b, const char *const *values)
     return rc < 0 ? rc : MZ_DB_OK;
 }
 
+int mz_bulk_row(mz_bulk *b, const char *const *values)
+{
+    char types[MZ_BULK_MAX_COLUMNS + 1];
+    mz_bulk_value v[MZ_BULK_MAX_COLUMNS];
+    for (int i = 0; i < b->ncolumns; i++) {
+        types[i] = 't';
+        v[i].s = values[i];
+    }
+    types[b->ncolumns] = '\0';
+    return mz_bulk_add(b, types, v);
+}
+
 int mz_bulk_end(mz_bulk *b)
 {
     mz_db *db = b->db;
     int rc = b->failed ? MZ_DB_ERROR : MZ_DB_OK;
 
-    if (b->insert) {
-        if (rc == MZ_DB_OK)
-            rc = bulk_flush(b);
-    } else {
+    if (b->insert == NULL) {
         if (rc == MZ_DB_OK && b->buf.len > 0)
             rc = db->ops->copy_data(db, b->buf.data, b->buf.len);
         int end = db->ops->copy_end(db, rc == MZ_DB_OK ? NULL : "bulk insert failed");
