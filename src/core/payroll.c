@@ -382,29 +382,53 @@ static int policy_amount(job *j, line *l, mz_error *err)
     return rc < 0 ? -1 : 0;
 }
 
+static const char *const line_columns[] = {
+    "run_id",      "enrollment_id", "month",        "kind",           "amount_fen",
+    "program",     "payee_name",    "bank_name",    "bank_account",   "account_masked",
+    "region_code", "created_at",    "standard_fen", "policy_param_id"};
+
+/*
+ * Writes the lines through the store's bulk insert (COPY on PostgreSQL): the
+ * amounts are decided first, since that may read policy parameters and
+ * nothing else may run during a bulk insert.  No line can exist already:
+ * every batch query leaves out the lines already written (a run taken over
+ * from a stopped process starts again from the first enrollment), and the
+ * lock row held by this step keeps any other process from writing lines.
+ */
 static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *added, mz_error *err)
 {
     char at[21], masked[16];
     mz_time_iso(time(NULL), at);
     *added = 0;
-    for (size_t i = 0; i < n; i++) {
-        int64_t changed = 0;
-        mask_account(v[i].bank_account, masked);
-        if (strcmp(kind, "recovery") != 0 && policy_amount(j, &v[i], err) < 0)
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n && strcmp(kind, "recovery") != 0; i++)
+        if (policy_amount(j, &v[i], err) < 0)
             return -1;
-        if (mz_db_run(j->db, &changed,
-                      "INSERT INTO payment_lines (run_id, enrollment_id, month, kind, amount_fen, "
-                      "program, payee_name, bank_name, bank_account, account_masked, region_code, "
-                      "created_at, standard_fen, policy_param_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                      "?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0)) "
-                      "ON CONFLICT (enrollment_id, month, kind) DO NOTHING",
-                      "iittitttttttii", j->run_id, v[i].enrollment_id, v[i].month, kind,
-                      v[i].amount_fen, v[i].program, v[i].payee, v[i].bank_name, v[i].bank_account,
-                      v[i].bank_account ? masked : NULL, v[i].region, at, v[i].standard_fen,
-                      v[i].policy_id) < 0)
+    mz_bulk *b = mz_bulk_begin(j->db, "payment_lines", line_columns, 14);
+    if (b == NULL)
+        return mz_error_internal(err, mz_db_errmsg(j->db));
+    for (size_t i = 0; i < n; i++) {
+        mask_account(v[i].bank_account, masked);
+        mz_bulk_value x[14] = {{.i = j->run_id},         {.i = v[i].enrollment_id},
+                               {.s = v[i].month},        {.s = kind},
+                               {.i = v[i].amount_fen},   {.s = v[i].program},
+                               {.s = v[i].payee},        {.s = v[i].bank_name},
+                               {.s = v[i].bank_account}, {.s = v[i].bank_account ? masked : NULL},
+                               {.s = v[i].region},       {.s = at},
+                               {.i = v[i].standard_fen}, {.i = v[i].policy_id}};
+        /* standard and policy: NULL when the stored amount was paid (0) */
+        const char *types = v[i].standard_fen == 0
+                                ? (v[i].policy_id == 0 ? "iittitttttttnn" : "iittitttttttni")
+                                : (v[i].policy_id == 0 ? "iittitttttttin" : "iittitttttttii");
+        if (mz_bulk_add(b, types, x) < 0) {
+            mz_bulk_cancel(b);
             return mz_error_internal(err, mz_db_errmsg(j->db));
-        *added += changed;
+        }
     }
+    if (mz_bulk_end(b) < 0)
+        return mz_error_internal(err, mz_db_errmsg(j->db));
+    *added = (int64_t)n;
     return 0;
 }
 
@@ -432,7 +456,8 @@ static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *ad
     "p2.enrollment_id = e.id AND p2.from_month <= " month " ORDER BY p2.from_month DESC, p2.id "   \
     "DESC LIMIT 1) "
 
-/* Regular lines: every enrollment in force and not suspended in the month, from a cursor. */
+/* Regular lines: every enrollment in force and not suspended in the month and not paid regularly
+ * for it yet, from a cursor. */
 static mz_stmt *regular_batch(job *j, int64_t after)
 {
     return mz_db_prepare_bind(
@@ -442,8 +467,11 @@ static mz_stmt *regular_batch(job *j, int64_t after)
             PERIOD_JOIN("CAST(? AS TEXT)") "WHERE " PERIOD_STATUS
                                            " <> 'suspended' AND e.from_month <= ? AND (e.to_month "
                                            "IS NULL OR "
-                                           "e.to_month >= ?) AND e.id > ? ORDER BY e.id LIMIT ?",
-        "ttttii", j->month, j->month, j->month, j->month, after, (int64_t)j->batch);
+                                           "e.to_month >= ?) AND e.id > ? AND NOT EXISTS (SELECT "
+                                           "1 FROM payment_lines x WHERE x.enrollment_id = e.id "
+                                           "AND x.month = ? AND x.kind = 'regular') ORDER BY e.id "
+                                           "LIMIT ?",
+        "ttttiti", j->month, j->month, j->month, j->month, after, j->month, (int64_t)j->batch);
 }
 
 /* 补发: earlier months with a run, within the enrollment and not suspended then, paid neither

@@ -558,5 +558,6 @@ void mz_bulk_cancel(mz_bulk *b)
 void mz_db_batch_cache(mz_db *db, int on)
 {
     if (mz_db_kind_of(db) == MZ_DB_SQLITE)
-        mz_db_exec(db, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000");
+        mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112"
+                          : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456");
 }
