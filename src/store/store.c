@@ -365,25 +365,80 @@ int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, .
 #define BULK_CHUNK 65536
 
 /*
- * SQLite: one prepared one-row INSERT, stepped per row with the values bound
- * in place (no copies; integers as integers).  A multi-row INSERT would be a
- * "multi-write" statement, for which SQLite keeps a statement journal: every
- * page the statement touches is first copied there (a temporary file written
- * page by page), which cost more than the statements it saved.
+ * SQLite: rows buffered (texts copied into one buffer, integers kept as
+ * integers) and inserted BULK_ROWS at a time by one prepared INSERT, so that
+ * what SQLite does once per statement (the ephemeral table of each
+ * IN (...) check, the AUTOINCREMENT counter, halting) is done once per
+ * BULK_ROWS rows.  Such a statement keeps a statement journal of the pages it
+ * changes: a batch job's connection keeps it in memory (mz_db_batch_cache).
  */
+#define BULK_ROWS 64
+
 struct mz_bulk {
     mz_db *db;
     int ncolumns;
-    mz_stmt *insert; /* SQLite: the one-row INSERT */
-    mz_buf buf;      /* PostgreSQL: text-format rows not yet sent */
+    char *insert_head; /* SQLite: "INSERT INTO t (...) VALUES" */
+    mz_stmt *insert;   /* SQLite: the BULK_ROWS-row INSERT */
+    int npending;      /* SQLite: rows buffered */
+    char *types;       /* SQLite: per buffered value 't', 'i' or 'n' */
+    int64_t *nums;     /* SQLite: per buffered value its integer or text offset in buf */
+    mz_buf buf;        /* SQLite: the buffered texts; PostgreSQL: text-format rows not yet sent */
     int failed;
 };
 
 static void bulk_free(mz_bulk *b)
 {
     mz_stmt_finalize(b->insert);
+    mz_free(b->insert_head);
+    mz_free(b->types);
+    mz_free(b->nums);
     mz_buf_cleanup(&b->buf);
     mz_free(b);
+}
+
+/* The INSERT of rows rows of b's columns. */
+static mz_stmt *bulk_prepare(mz_bulk *b, int rows)
+{
+    mz_buf sql;
+    mz_buf_init(&sql);
+    mz_buf_puts(&sql, b->insert_head);
+    for (int r = 0; r < rows; r++) {
+        mz_buf_puts(&sql, r ? ", (" : " (");
+        for (int i = 0; i < b->ncolumns; i++)
+            mz_buf_puts(&sql, i ? ", ?" : "?");
+        mz_buf_putc(&sql, ')');
+    }
+    mz_stmt *st = mz_db_prepare(b->db, sql.data);
+    mz_buf_cleanup(&sql);
+    return st;
+}
+
+/* Inserts the buffered rows, the texts bound without a copy; 0 or a negative mz_db_err. */
+static int bulk_flush(mz_bulk *b)
+{
+    int rc = MZ_DB_OK, n = b->npending * b->ncolumns;
+    if (b->npending == 0)
+        return MZ_DB_OK;
+    mz_stmt *st = b->npending == BULK_ROWS ? b->insert : bulk_prepare(b, b->npending);
+    if (st == NULL)
+        rc = MZ_DB_ERROR;
+    for (int i = 0; i < n && rc == MZ_DB_OK; i++) {
+        if (b->types[i] == 'i')
+            rc = b->db->ops->bind_int64(st, i + 1, b->nums[i]);
+        else if (b->types[i] == 't')
+            rc = b->db->ops->bind_text_static(st, i + 1, b->buf.data + b->nums[i]);
+        else
+            rc = b->db->ops->bind_null(st, i + 1);
+    }
+    if (rc == MZ_DB_OK)
+        rc = mz_stmt_step(st);
+    if (st == b->insert)
+        mz_stmt_reset(st);
+    else
+        mz_stmt_finalize(st);
+    b->npending = 0;
+    b->buf.len = 0;
+    return rc < 0 ? rc : MZ_DB_OK;
 }
 
 mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns, int ncolumns)
@@ -403,27 +458,26 @@ mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns,
     mz_buf_printf(&sql, "%s %s (", db->ops->copy_begin ? "COPY" : "INSERT INTO", table);
     for (int i = 0; i < ncolumns; i++)
         mz_buf_printf(&sql, "%s%s", i ? ", " : "", columns[i]);
-    if (db->ops->copy_begin) {
-        mz_buf_puts(&sql, ") FROM STDIN");
-    } else {
-        mz_buf_puts(&sql, ") VALUES (");
-        for (int i = 0; i < ncolumns; i++)
-            mz_buf_puts(&sql, i ? ", ?" : "?");
-        mz_buf_putc(&sql, ')');
-    }
+    mz_buf_puts(&sql, db->ops->copy_begin ? ") FROM STDIN" : ") VALUES");
     b = mz_calloc(1, sizeof *b);
     b->db = db;
     b->ncolumns = ncolumns;
     mz_buf_init(&b->buf);
-    int rc = MZ_DB_OK;
     if (db->ops->copy_begin) {
-        rc = db->ops->copy_begin(db, sql.data);
-    } else if ((b->insert = mz_db_prepare(db, sql.data)) == NULL) {
-        rc = MZ_DB_ERROR;
+        int rc = track(db, db->ops->copy_begin(db, sql.data));
+        mz_buf_cleanup(&sql);
+        if (rc < 0) {
+            bulk_free(b);
+            return NULL;
+        }
+        return b;
     }
-    mz_buf_cleanup(&sql);
-    if (rc < 0) {
-        track(db, rc);
+    b->insert_head = mz_buf_steal(&sql);
+    b->types = mz_calloc((size_t)BULK_ROWS * (size_t)ncolumns, 1);
+    b->nums = mz_calloc((size_t)BULK_ROWS * (size_t)ncolumns, sizeof *b->nums);
+    b->insert = bulk_prepare(b, BULK_ROWS);
+    if (b->insert == NULL) {
+        track(db, MZ_DB_ERROR);
         bulk_free(b);
         return NULL;
     }
@@ -463,23 +517,21 @@ static void copy_int(mz_buf *buf, int64_t v)
     mz_buf_append(buf, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-/* SQLite: binds the row (texts without a copy: they outlive the step) and inserts it. */
-static int bulk_insert(mz_bulk *b, const char *types, const mz_bulk_value *v)
+/* SQLite: buffers the row, inserting the buffered rows when there are BULK_ROWS of them. */
+static int bulk_buffer(mz_bulk *b, const char *types, const mz_bulk_value *v)
 {
-    mz_stmt *st = b->insert;
-    int rc = MZ_DB_OK;
-    for (int i = 0; i < b->ncolumns && rc == MZ_DB_OK; i++) {
-        if (types[i] == 'i')
-            rc = b->db->ops->bind_int64(st, i + 1, v[i].i);
-        else if (types[i] == 't' && v[i].s != NULL)
-            rc = b->db->ops->bind_text_static(st, i + 1, v[i].s);
-        else
-            rc = b->db->ops->bind_null(st, i + 1);
+    size_t at = (size_t)b->npending * (size_t)b->ncolumns;
+    for (int i = 0; i < b->ncolumns; i++) {
+        char t = types[i] == 't' && v[i].s == NULL ? 'n' : types[i];
+        b->types[at + (size_t)i] = t;
+        if (t == 'i') {
+            b->nums[at + (size_t)i] = v[i].i;
+        } else if (t == 't') {
+            b->nums[at + (size_t)i] = (int64_t)b->buf.len;
+            mz_buf_append(&b->buf, v[i].s, strlen(v[i].s) + 1);
+        }
     }
-    if (rc == MZ_DB_OK)
-        rc = mz_stmt_step(st);
-    mz_stmt_reset(st);
-    return rc;
+    return ++b->npending == BULK_ROWS ? bulk_flush(b) : MZ_DB_OK;
 }
 
 int mz_bulk_add(mz_bulk *b, const char *types, const mz_bulk_value *values)
@@ -493,7 +545,7 @@ int mz_bulk_add(mz_bulk *b, const char *types, const mz_bulk_value *values)
         mz_db_set_error(db, "bulk row of %zu values for %d columns", strlen(types), b->ncolumns);
         rc = MZ_DB_ERROR;
     } else if (b->insert) {
-        rc = bulk_insert(b, types, values);
+        rc = bulk_buffer(b, types, values);
     } else {
         for (int i = 0; i < b->ncolumns; i++) {
             if (i)
@@ -533,7 +585,10 @@ int mz_bulk_end(mz_bulk *b)
     mz_db *db = b->db;
     int rc = b->failed ? MZ_DB_ERROR : MZ_DB_OK;
 
-    if (b->insert == NULL) {
+    if (b->insert != NULL) {
+        if (rc == MZ_DB_OK)
+            rc = bulk_flush(b);
+    } else {
         if (rc == MZ_DB_OK && b->buf.len > 0)
             rc = db->ops->copy_data(db, b->buf.data, b->buf.len);
         int end = db->ops->copy_end(db, rc == MZ_DB_OK ? NULL : "bulk insert failed");
@@ -557,7 +612,12 @@ void mz_bulk_cancel(mz_bulk *b)
 
 void mz_db_batch_cache(mz_db *db, int on)
 {
-    if (mz_db_kind_of(db) == MZ_DB_SQLITE)
-        mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112"
-                          : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456");
+    if (mz_db_kind_of(db) != MZ_DB_SQLITE)
+        return;
+    mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112"
+                      : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456");
+    /* Statement journals (a bulk insert's) in memory instead of a temporary file written page by
+     * page.  SQLite refuses the change inside a transaction that uses temporary tables, which
+     * minzheng never creates; should it refuse, the journal stays a file: not an error. */
+    db->ops->exec(db, on ? "PRAGMA temp_store = MEMORY" : "PRAGMA temp_store = DEFAULT");
 }

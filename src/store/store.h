@@ -118,9 +118,10 @@ int mz_db_query_text(mz_db *db, char **out, const char *sql, const char *types, 
 /*
  * For a batch job's connection: on SQLite a page cache of 256 MB (on = 1) —
  * a city's tables outgrow the default 2 MB many times over, and a long
- * transaction's pages would otherwise spill to the WAL and be read back —
- * or the default again (on = 0).  Nothing on PostgreSQL, whose cache is the
- * server's.
+ * transaction's pages would otherwise spill to the WAL and be read back —, a
+ * memory map of up to 2 GB of the file (reads without copies into the cache)
+ * and statement journals in memory; or the defaults again (on = 0).  Nothing on PostgreSQL, whose
+ * cache is the server's.
  */
 void mz_db_batch_cache(mz_db *db, int on);
 
@@ -130,8 +131,9 @@ int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, .
 /*
  * Bulk insert (registry and department data imports, payroll lines): many
  * rows into one table at the speed of the engine's own bulk load.  SQLite:
- * one prepared one-row INSERT stepped per row, values bound without copies
- * and integers as integers.  PostgreSQL: COPY ... FROM STDIN in text format,
+ * rows buffered and inserted 64 at a time by one prepared INSERT, texts bound
+ * from one buffer without further copies and integers as integers.
+ * PostgreSQL: COPY ... FROM STDIN in text format,
  * rows buffered and sent in chunks, with the transaction's statement_timeout
  * lifted (SET LOCAL), since a COPY lasts as long as the rows keep coming.
  * Must run inside a transaction.  table
