@@ -117,10 +117,12 @@ int mz_payroll_get(mz_db *db, const mz_actor *actor, const char *month, json_t *
     json_object_set_new(*out, "totals", totals);
     mz_stmt *st = mz_db_prepare_bind(
         db,
-        "SELECT l.program, SUBSTR(l.region_code, 1, 6) || '000000', g.name, l.kind, COUNT(*), "
-        "SUM(l.amount_fen) FROM payment_lines l LEFT JOIN regions g ON g.code = "
-        "SUBSTR(l.region_code, 1, 6) || '000000' WHERE l.run_id = ? AND l.region_code LIKE ? "
-        "GROUP BY l.program, SUBSTR(l.region_code, 1, 6), g.name, l.kind ORDER BY 1, 2, 4",
+        /* the county's name joined to the dozen totals, not to every line */
+        "SELECT t.program, t.county || '000000', g.name, t.kind, t.n, t.amount FROM (SELECT "
+        "program, SUBSTR(region_code, 1, 6) AS county, kind, COUNT(*) AS n, SUM(amount_fen) AS "
+        "amount FROM payment_lines WHERE run_id = ? AND region_code LIKE ? GROUP BY program, "
+        "SUBSTR(region_code, 1, 6), kind) t LEFT JOIN regions g ON g.code = t.county || '000000' "
+        "ORDER BY 1, 2, 4",
         "it", (int64_t)json_integer_value(json_object_get(*out, "id")), like);
     while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
         json_array_append_new(
