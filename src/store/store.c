@@ -614,8 +614,10 @@ void mz_db_batch_cache(mz_db *db, int on)
 {
     if (mz_db_kind_of(db) != MZ_DB_SQLITE)
         return;
-    mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112"
-                      : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456");
+    mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112; "
+                        "PRAGMA wal_autocheckpoint = 16384"
+                      : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456; "
+                        "PRAGMA wal_autocheckpoint = 1000");
     /* Statement journals (a bulk insert's) in memory instead of a temporary file written page by
      * page.  SQLite refuses the change inside a transaction that uses temporary tables, which
      * minzheng never creates; should it refuse, the journal stays a file: not an error. */
