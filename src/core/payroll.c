@@ -497,18 +497,19 @@ static mz_stmt *back_pay_batch(job *j, int64_t after)
         "ti", j->month, (int64_t)j->batch);
 }
 
-/* 追缴: months paid after the enrollment's last month, not recovered yet. */
+/* 追缴: months paid after the enrollment's last month, not recovered yet — read from the ended
+ * enrollments, so that the lines of the enrollments in force are never summed. */
 static mz_stmt *recovery_batch(job *j, int64_t after)
 {
     (void)after;
     return mz_db_prepare_bind(
         j->db,
-        "SELECT e.id, p.month, -p.paid, " LINE_COLUMNS "NULL, NULL, NULL, NULL " LINE_FROM
-        "JOIN (SELECT enrollment_id, month, SUM(amount_fen) AS paid FROM payment_lines WHERE "
-        "kind <> 'recovery' GROUP BY enrollment_id, month) p ON p.enrollment_id = e.id "
-        "WHERE e.to_month IS NOT NULL AND p.month > e.to_month AND p.paid > 0 AND NOT EXISTS "
-        "(SELECT 1 FROM payment_lines x WHERE x.enrollment_id = e.id AND x.month = p.month AND "
-        "x.kind = 'recovery') ORDER BY e.id, p.month LIMIT ?",
+        "SELECT e.id, l.month, -SUM(l.amount_fen), " LINE_COLUMNS
+        "NULL, NULL, NULL, NULL " LINE_FROM
+        "JOIN payment_lines l ON l.enrollment_id = e.id AND l.month > e.to_month AND l.kind <> "
+        "'recovery' WHERE e.to_month IS NOT NULL AND NOT EXISTS (SELECT 1 FROM payment_lines x "
+        "WHERE x.enrollment_id = e.id AND x.month = l.month AND x.kind = 'recovery') GROUP BY "
+        "e.id, h.id, l.month HAVING SUM(l.amount_fen) > 0 ORDER BY e.id, l.month LIMIT ?",
         "i", (int64_t)j->batch);
 }
 
@@ -569,11 +570,16 @@ static int finish(job *j, mz_error *err)
     if (step_begin(j, err) < 0)
         return -1;
     mz_time_iso(time(NULL), at);
-    if (mz_db_query_int64(j->db, &count, "SELECT COUNT(*) FROM payment_lines WHERE run_id = ?", "i",
-                          j->run_id) != MZ_DB_ROW ||
-        mz_db_query_int64(j->db, &total,
-                          "SELECT COALESCE(SUM(amount_fen), 0) FROM payment_lines WHERE run_id = ?",
-                          "i", j->run_id) != MZ_DB_ROW ||
+    mz_stmt *st = mz_db_prepare_bind(
+        j->db, "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payment_lines WHERE run_id = ?",
+        "i", j->run_id);
+    int rc = st ? mz_stmt_step(st) : MZ_DB_ERROR;
+    if (rc == MZ_DB_ROW) {
+        count = mz_stmt_int64(st, 0);
+        total = mz_stmt_int64(st, 1);
+    }
+    mz_stmt_finalize(st);
+    if (rc != MZ_DB_ROW ||
         mz_db_run(j->db, NULL,
                   "UPDATE payroll_runs SET state = 'generated', finished_at = ?, lock_owner = "
                   "NULL, line_count = ?, total_fen = ? WHERE id = ?",
@@ -584,7 +590,7 @@ static int finish(job *j, mz_error *err)
     json_t *after = json_pack("{s:s,s:I,s:I}", "month", j->month, "line_count", (json_int_t)count,
                               "total_fen", (json_int_t)total);
     snprintf(idb, sizeof idb, "%lld", (long long)j->run_id);
-    int rc =
+    rc =
         mz_audit_append(j->db, j->actor, "payroll.run", "payroll_run", idb, NULL, NULL, after, err);
     json_decref(after);
     if (rc < 0)
