@@ -11,6 +11,7 @@
 
 #include "base/mem.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -323,8 +324,24 @@ static const struct mz_db_ops sqlite_ops = {
     .finalize = sq_finalize,
 };
 
+/*
+ * A statement that writes many rows (a bulk insert's 64-row INSERT) keeps a
+ * statement journal of the pages it changes.  SQLite keeps it in memory up to
+ * 64 KB and then writes it to a temporary file page by page: over a million
+ * pwrite calls in a registry import.  4 MB in memory holds the journal of
+ * any such statement; a larger one (a big DELETE) still goes to a file.
+ * Process-wide, and possible only before SQLite initializes: done once,
+ * before the first connection.
+ */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
+}
+
 mz_db *mz_sqlite_open(const char *path, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     struct sqlite_db *db = mz_calloc(1, sizeof(*db));
     int rc;
 

@@ -370,7 +370,7 @@ int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, .
  * what SQLite does once per statement (the ephemeral table of each
  * IN (...) check, the AUTOINCREMENT counter, halting) is done once per
  * BULK_ROWS rows.  Such a statement keeps a statement journal of the pages it
- * changes: a batch job's connection keeps it in memory (mz_db_batch_cache).
+ * changes, in memory (sqlite.c).
  */
 #define BULK_ROWS 64
 
@@ -618,8 +618,4 @@ void mz_db_batch_cache(mz_db *db, int on)
                         "PRAGMA wal_autocheckpoint = 16384"
                       : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456; "
                         "PRAGMA wal_autocheckpoint = 1000");
-    /* Statement journals (a bulk insert's) in memory instead of a temporary file written page by
-     * page.  SQLite refuses the change inside a transaction that uses temporary tables, which
-     * minzheng never creates; should it refuse, the journal stays a file: not an error. */
-    db->ops->exec(db, on ? "PRAGMA temp_store = MEMORY" : "PRAGMA temp_store = DEFAULT");
 }
