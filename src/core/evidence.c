@@ -3,9 +3,9 @@
  * the first row is the header, mapped to the source's columns by Chinese name
  * or English alias; every later row is validated column by column
  * (mz_ev_cell) and, when valid, streamed into evidence_records through the
- * store's bulk insert (a prepared INSERT per row on SQLite, COPY on
- * PostgreSQL), which is what keeps a validated import close to the speed of
- * a raw bulk load, all in the caller's one transaction.  The errors are kept
+ * store's bulk insert (multi-row INSERTs on SQLite, COPY on PostgreSQL;
+ * integers as integers), which is what keeps a validated import close to the
+ * speed of a raw bulk load, all in the caller's one transaction.  The errors are kept
  * in memory (up to max_errors_stored) and written after the records, since
  * nothing else may run on the connection while a COPY is open.
  *

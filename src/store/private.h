@@ -36,7 +36,7 @@ struct mz_db_ops {
     void (*finalize)(mz_stmt *st);
     /*
      * Bulk insert by the engine's own protocol (PostgreSQL COPY); NULL when
-     * store.c should use a prepared INSERT per row (SQLite).  copy_begin runs
+     * store.c should use multi-row prepared INSERTs (SQLite).  copy_begin runs
      * the COPY statement, copy_data sends bytes of text-format rows, copy_end
      * finishes (message NULL) or fails (message given) the COPY.
      */
