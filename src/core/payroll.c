@@ -117,10 +117,12 @@ int mz_payroll_get(mz_db *db, const mz_actor *actor, const char *month, json_t *
     json_object_set_new(*out, "totals", totals);
     mz_stmt *st = mz_db_prepare_bind(
         db,
-        "SELECT l.program, SUBSTR(l.region_code, 1, 6) || '000000', g.name, l.kind, COUNT(*), "
-        "SUM(l.amount_fen) FROM payment_lines l LEFT JOIN regions g ON g.code = "
-        "SUBSTR(l.region_code, 1, 6) || '000000' WHERE l.run_id = ? AND l.region_code LIKE ? "
-        "GROUP BY l.program, SUBSTR(l.region_code, 1, 6), g.name, l.kind ORDER BY 1, 2, 4",
+        /* the county's name joined to the dozen totals, not to every line */
+        "SELECT t.program, t.county || '000000', g.name, t.kind, t.n, t.amount FROM (SELECT "
+        "program, SUBSTR(region_code, 1, 6) AS county, kind, COUNT(*) AS n, SUM(amount_fen) AS "
+        "amount FROM payment_lines WHERE run_id = ? AND region_code LIKE ? GROUP BY program, "
+        "SUBSTR(region_code, 1, 6), kind) t LEFT JOIN regions g ON g.code = t.county || '000000' "
+        "ORDER BY 1, 2, 4",
         "it", (int64_t)json_integer_value(json_object_get(*out, "id")), like);
     while (st && (rc = mz_stmt_step(st)) == MZ_DB_ROW)
         json_array_append_new(
@@ -382,29 +384,53 @@ static int policy_amount(job *j, line *l, mz_error *err)
     return rc < 0 ? -1 : 0;
 }
 
+static const char *const line_columns[] = {
+    "run_id",      "enrollment_id", "month",        "kind",           "amount_fen",
+    "program",     "payee_name",    "bank_name",    "bank_account",   "account_masked",
+    "region_code", "created_at",    "standard_fen", "policy_param_id"};
+
+/*
+ * Writes the lines through the store's bulk insert (COPY on PostgreSQL): the
+ * amounts are decided first, since that may read policy parameters and
+ * nothing else may run during a bulk insert.  No line can exist already:
+ * every batch query leaves out the lines already written (a run taken over
+ * from a stopped process starts again from the first enrollment), and the
+ * lock row held by this step keeps any other process from writing lines.
+ */
 static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *added, mz_error *err)
 {
     char at[21], masked[16];
     mz_time_iso(time(NULL), at);
     *added = 0;
-    for (size_t i = 0; i < n; i++) {
-        int64_t changed = 0;
-        mask_account(v[i].bank_account, masked);
-        if (strcmp(kind, "recovery") != 0 && policy_amount(j, &v[i], err) < 0)
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n && strcmp(kind, "recovery") != 0; i++)
+        if (policy_amount(j, &v[i], err) < 0)
             return -1;
-        if (mz_db_run(j->db, &changed,
-                      "INSERT INTO payment_lines (run_id, enrollment_id, month, kind, amount_fen, "
-                      "program, payee_name, bank_name, bank_account, account_masked, region_code, "
-                      "created_at, standard_fen, policy_param_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                      "?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0)) "
-                      "ON CONFLICT (enrollment_id, month, kind) DO NOTHING",
-                      "iittitttttttii", j->run_id, v[i].enrollment_id, v[i].month, kind,
-                      v[i].amount_fen, v[i].program, v[i].payee, v[i].bank_name, v[i].bank_account,
-                      v[i].bank_account ? masked : NULL, v[i].region, at, v[i].standard_fen,
-                      v[i].policy_id) < 0)
+    mz_bulk *b = mz_bulk_begin(j->db, "payment_lines", line_columns, 14);
+    if (b == NULL)
+        return mz_error_internal(err, mz_db_errmsg(j->db));
+    for (size_t i = 0; i < n; i++) {
+        mask_account(v[i].bank_account, masked);
+        mz_bulk_value x[14] = {{.i = j->run_id},         {.i = v[i].enrollment_id},
+                               {.s = v[i].month},        {.s = kind},
+                               {.i = v[i].amount_fen},   {.s = v[i].program},
+                               {.s = v[i].payee},        {.s = v[i].bank_name},
+                               {.s = v[i].bank_account}, {.s = v[i].bank_account ? masked : NULL},
+                               {.s = v[i].region},       {.s = at},
+                               {.i = v[i].standard_fen}, {.i = v[i].policy_id}};
+        /* standard and policy: NULL when the stored amount was paid (0) */
+        const char *types = v[i].standard_fen == 0
+                                ? (v[i].policy_id == 0 ? "iittitttttttnn" : "iittitttttttni")
+                                : (v[i].policy_id == 0 ? "iittitttttttin" : "iittitttttttii");
+        if (mz_bulk_add(b, types, x) < 0) {
+            mz_bulk_cancel(b);
             return mz_error_internal(err, mz_db_errmsg(j->db));
-        *added += changed;
+        }
     }
+    if (mz_bulk_end(b) < 0)
+        return mz_error_internal(err, mz_db_errmsg(j->db));
+    *added = (int64_t)n;
     return 0;
 }
 
@@ -432,7 +458,8 @@ static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *ad
     "p2.enrollment_id = e.id AND p2.from_month <= " month " ORDER BY p2.from_month DESC, p2.id "   \
     "DESC LIMIT 1) "
 
-/* Regular lines: every enrollment in force and not suspended in the month, from a cursor. */
+/* Regular lines: every enrollment in force and not suspended in the month and not paid regularly
+ * for it yet, from a cursor. */
 static mz_stmt *regular_batch(job *j, int64_t after)
 {
     return mz_db_prepare_bind(
@@ -442,8 +469,11 @@ static mz_stmt *regular_batch(job *j, int64_t after)
             PERIOD_JOIN("CAST(? AS TEXT)") "WHERE " PERIOD_STATUS
                                            " <> 'suspended' AND e.from_month <= ? AND (e.to_month "
                                            "IS NULL OR "
-                                           "e.to_month >= ?) AND e.id > ? ORDER BY e.id LIMIT ?",
-        "ttttii", j->month, j->month, j->month, j->month, after, (int64_t)j->batch);
+                                           "e.to_month >= ?) AND e.id > ? AND NOT EXISTS (SELECT "
+                                           "1 FROM payment_lines x WHERE x.enrollment_id = e.id "
+                                           "AND x.month = ? AND x.kind = 'regular') ORDER BY e.id "
+                                           "LIMIT ?",
+        "ttttiti", j->month, j->month, j->month, j->month, after, j->month, (int64_t)j->batch);
 }
 
 /* 补发: earlier months with a run, within the enrollment and not suspended then, paid neither
@@ -467,18 +497,19 @@ static mz_stmt *back_pay_batch(job *j, int64_t after)
         "ti", j->month, (int64_t)j->batch);
 }
 
-/* 追缴: months paid after the enrollment's last month, not recovered yet. */
+/* 追缴: months paid after the enrollment's last month, not recovered yet — read from the ended
+ * enrollments, so that the lines of the enrollments in force are never summed. */
 static mz_stmt *recovery_batch(job *j, int64_t after)
 {
     (void)after;
     return mz_db_prepare_bind(
         j->db,
-        "SELECT e.id, p.month, -p.paid, " LINE_COLUMNS "NULL, NULL, NULL, NULL " LINE_FROM
-        "JOIN (SELECT enrollment_id, month, SUM(amount_fen) AS paid FROM payment_lines WHERE "
-        "kind <> 'recovery' GROUP BY enrollment_id, month) p ON p.enrollment_id = e.id "
-        "WHERE e.to_month IS NOT NULL AND p.month > e.to_month AND p.paid > 0 AND NOT EXISTS "
-        "(SELECT 1 FROM payment_lines x WHERE x.enrollment_id = e.id AND x.month = p.month AND "
-        "x.kind = 'recovery') ORDER BY e.id, p.month LIMIT ?",
+        "SELECT e.id, l.month, -SUM(l.amount_fen), " LINE_COLUMNS
+        "NULL, NULL, NULL, NULL " LINE_FROM
+        "JOIN payment_lines l ON l.enrollment_id = e.id AND l.month > e.to_month AND l.kind <> "
+        "'recovery' WHERE e.to_month IS NOT NULL AND NOT EXISTS (SELECT 1 FROM payment_lines x "
+        "WHERE x.enrollment_id = e.id AND x.month = l.month AND x.kind = 'recovery') GROUP BY "
+        "e.id, h.id, l.month HAVING SUM(l.amount_fen) > 0 ORDER BY e.id, l.month LIMIT ?",
         "i", (int64_t)j->batch);
 }
 
@@ -539,11 +570,16 @@ static int finish(job *j, mz_error *err)
     if (step_begin(j, err) < 0)
         return -1;
     mz_time_iso(time(NULL), at);
-    if (mz_db_query_int64(j->db, &count, "SELECT COUNT(*) FROM payment_lines WHERE run_id = ?", "i",
-                          j->run_id) != MZ_DB_ROW ||
-        mz_db_query_int64(j->db, &total,
-                          "SELECT COALESCE(SUM(amount_fen), 0) FROM payment_lines WHERE run_id = ?",
-                          "i", j->run_id) != MZ_DB_ROW ||
+    mz_stmt *st = mz_db_prepare_bind(
+        j->db, "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payment_lines WHERE run_id = ?",
+        "i", j->run_id);
+    int rc = st ? mz_stmt_step(st) : MZ_DB_ERROR;
+    if (rc == MZ_DB_ROW) {
+        count = mz_stmt_int64(st, 0);
+        total = mz_stmt_int64(st, 1);
+    }
+    mz_stmt_finalize(st);
+    if (rc != MZ_DB_ROW ||
         mz_db_run(j->db, NULL,
                   "UPDATE payroll_runs SET state = 'generated', finished_at = ?, lock_owner = "
                   "NULL, line_count = ?, total_fen = ? WHERE id = ?",
@@ -554,7 +590,7 @@ static int finish(job *j, mz_error *err)
     json_t *after = json_pack("{s:s,s:I,s:I}", "month", j->month, "line_count", (json_int_t)count,
                               "total_fen", (json_int_t)total);
     snprintf(idb, sizeof idb, "%lld", (long long)j->run_id);
-    int rc =
+    rc =
         mz_audit_append(j->db, j->actor, "payroll.run", "payroll_run", idb, NULL, NULL, after, err);
     json_decref(after);
     if (rc < 0)

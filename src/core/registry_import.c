@@ -335,27 +335,23 @@ static int begin_table(imp *m, const char *table, const char *columns, int ncols
 
 /*
  * Adds a row: types has a letter per column, 't' (const char *, NULL for
- * NULL), 'i' (int64_t) or 'n' (NULL, no argument).
+ * NULL), 'i' (int64_t) or 'n' (NULL, no argument); integers go to the store
+ * as integers.
  */
 static int add_row(imp *m, const char *types, ...)
 {
-    char nums[16][24];
-    const char *vals[16];
+    mz_bulk_value vals[16];
     va_list ap;
     va_start(ap, types);
     for (int c = 0; c < m->bulk_ncols; c++) {
-        if (types[c] == 'i') {
-            snprintf(nums[c], sizeof nums[c], "%lld", (long long)va_arg(ap, int64_t));
-            vals[c] = nums[c];
-        } else if (types[c] == 't') {
-            vals[c] = va_arg(ap, const char *);
-        } else {
-            vals[c] = NULL;
-        }
+        if (types[c] == 'i')
+            vals[c].i = va_arg(ap, int64_t);
+        else if (types[c] == 't')
+            vals[c].s = va_arg(ap, const char *);
     }
     va_end(ap);
     m->bulk_rows++;
-    return mz_bulk_row(m->bulk, vals);
+    return mz_bulk_add(m->bulk, types, vals);
 }
 
 static int end_table(imp *m, int64_t *count)

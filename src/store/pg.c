@@ -464,6 +464,7 @@ static const struct mz_db_ops pg_ops = {
     .prepare = pg_prepare,
     .param_count = pg_param_count,
     .bind_text = pg_bind_text,
+    .bind_text_static = pg_bind_text, /* copies, which is always safe */
     .bind_int64 = pg_bind_int64,
     .bind_null = pg_bind_null,
     .step = pg_step,

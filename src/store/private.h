@@ -22,6 +22,8 @@ struct mz_db_ops {
     mz_stmt *(*prepare)(mz_db *db, const char *sql);
     int (*param_count)(const mz_stmt *st);
     int (*bind_text)(mz_stmt *st, int idx, const char *s);
+    /* s is not copied: it must stay valid until the statement is reset (SQLite's bulk insert) */
+    int (*bind_text_static)(mz_stmt *st, int idx, const char *s);
     int (*bind_int64)(mz_stmt *st, int idx, int64_t v);
     int (*bind_null)(mz_stmt *st, int idx);
     int (*step)(mz_stmt *st);
@@ -34,7 +36,7 @@ struct mz_db_ops {
     void (*finalize)(mz_stmt *st);
     /*
      * Bulk insert by the engine's own protocol (PostgreSQL COPY); NULL when
-     * store.c should use a prepared INSERT per row (SQLite).  copy_begin runs
+     * store.c should use multi-row prepared INSERTs (SQLite).  copy_begin runs
      * the COPY statement, copy_data sends bytes of text-format rows, copy_end
      * finishes (message NULL) or fails (message given) the COPY.
      */

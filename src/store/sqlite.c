@@ -254,6 +254,11 @@ static int sq_bind_text(mz_stmt *st, int idx, const char *s)
     return map_rc(st->db, sqlite3_bind_text(stmt_of(st)->h, idx, s, -1, SQLITE_TRANSIENT));
 }
 
+static int sq_bind_text_static(mz_stmt *st, int idx, const char *s)
+{
+    return map_rc(st->db, sqlite3_bind_text(stmt_of(st)->h, idx, s, -1, SQLITE_STATIC));
+}
+
 static int sq_bind_int64(mz_stmt *st, int idx, int64_t v)
 {
     return map_rc(st->db, sqlite3_bind_int64(stmt_of(st)->h, idx, v));
@@ -345,6 +350,7 @@ static const struct mz_db_ops sqlite_ops = {
     .prepare = sq_prepare,
     .param_count = sq_param_count,
     .bind_text = sq_bind_text,
+    .bind_text_static = sq_bind_text_static,
     .bind_int64 = sq_bind_int64,
     .bind_null = sq_bind_null,
     .step = sq_step,
@@ -358,11 +364,20 @@ static const struct mz_db_ops sqlite_ops = {
 };
 
 /*
- * The process-wide settings, before SQLite's first use.  Memory statistics are off: with them
- * every allocation of every connection takes one global mutex, which the server's threads
- * then queue on (perf showed futex waits under sqlite3Malloc as a tenth of an API request).
- * Multi-thread mode drops the mutexes that serialize use of one connection; store.h already
- * allows one thread at a time per connection.
+ * The process-wide settings, before SQLite's first use (once, before the first connection;
+ * refused by SQLite once it is initialized).
+ *
+ * Memory statistics are off: with them every allocation of every connection takes one
+ * global mutex, which the server's threads then queue on (perf showed futex waits under
+ * sqlite3Malloc as a tenth of an API request).  Multi-thread mode drops the mutexes that
+ * serialize use of one connection; store.h already allows one thread at a time per
+ * connection.
+ *
+ * A statement that writes many rows (a bulk insert's 64-row INSERT) keeps a statement
+ * journal of the pages it changes.  SQLite keeps it in memory up to 64 KB and then writes it
+ * to a temporary file page by page: over a million pwrite calls in a registry import.  4 MB
+ * in memory holds the journal of any such statement; a larger one (a big DELETE) still goes
+ * to a file.
  */
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
@@ -370,6 +385,7 @@ static void configure(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 }
 
 mz_db *mz_sqlite_open(const char *path, char *err, size_t errlen)

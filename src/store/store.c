@@ -363,20 +363,38 @@ int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, .
 /* ---- bulk insert ---- */
 
 #define BULK_CHUNK 65536
-/* SQLite: rows per INSERT; one statement of many rows costs far less than many of one. */
+
+/*
+ * SQLite: rows buffered (texts copied into one buffer, integers kept as
+ * integers) and inserted BULK_ROWS at a time by one prepared INSERT, so that
+ * what SQLite does once per statement (the ephemeral table of each
+ * IN (...) check, the AUTOINCREMENT counter, halting) is done once per
+ * BULK_ROWS rows.  Such a statement keeps a statement journal of the pages it
+ * changes, in memory (sqlite.c).
+ */
 #define BULK_ROWS 64
 
 struct mz_bulk {
     mz_db *db;
     int ncolumns;
-    /* SQLite: "INSERT INTO t (...) VALUES", the prepared BULK_ROWS-row INSERT, buffered values */
-    char *insert_head;
-    mz_stmt *insert;
-    char **pending;
-    int npending; /* rows buffered */
-    mz_buf buf;   /* PostgreSQL: text-format rows not yet sent */
+    char *insert_head; /* SQLite: "INSERT INTO t (...) VALUES" */
+    mz_stmt *insert;   /* SQLite: the BULK_ROWS-row INSERT */
+    int npending;      /* SQLite: rows buffered */
+    char *types;       /* SQLite: per buffered value 't', 'i' or 'n' */
+    int64_t *nums;     /* SQLite: per buffered value its integer or text offset in buf */
+    mz_buf buf;        /* SQLite: the buffered texts; PostgreSQL: text-format rows not yet sent */
     int failed;
 };
+
+static void bulk_free(mz_bulk *b)
+{
+    mz_stmt_finalize(b->insert);
+    mz_free(b->insert_head);
+    mz_free(b->types);
+    mz_free(b->nums);
+    mz_buf_cleanup(&b->buf);
+    mz_free(b);
+}
 
 /* The INSERT of rows rows of b's columns. */
 static mz_stmt *bulk_prepare(mz_bulk *b, int rows)
@@ -395,7 +413,7 @@ static mz_stmt *bulk_prepare(mz_bulk *b, int rows)
     return st;
 }
 
-/* Inserts the buffered rows; 0 or a negative mz_db_err. */
+/* Inserts the buffered rows, the texts bound without a copy; 0 or a negative mz_db_err. */
 static int bulk_flush(mz_bulk *b)
 {
     int rc = MZ_DB_OK, n = b->npending * b->ncolumns;
@@ -404,31 +422,23 @@ static int bulk_flush(mz_bulk *b)
     mz_stmt *st = b->npending == BULK_ROWS ? b->insert : bulk_prepare(b, b->npending);
     if (st == NULL)
         rc = MZ_DB_ERROR;
-    for (int i = 0; i < n && rc == MZ_DB_OK; i++)
-        rc = mz_stmt_bind_text(st, i + 1, b->pending[i]);
+    for (int i = 0; i < n && rc == MZ_DB_OK; i++) {
+        if (b->types[i] == 'i')
+            rc = b->db->ops->bind_int64(st, i + 1, b->nums[i]);
+        else if (b->types[i] == 't')
+            rc = b->db->ops->bind_text_static(st, i + 1, b->buf.data + b->nums[i]);
+        else
+            rc = b->db->ops->bind_null(st, i + 1);
+    }
     if (rc == MZ_DB_OK)
         rc = mz_stmt_step(st);
     if (st == b->insert)
         mz_stmt_reset(st);
     else
         mz_stmt_finalize(st);
-    for (int i = 0; i < n; i++) {
-        mz_free(b->pending[i]);
-        b->pending[i] = NULL;
-    }
     b->npending = 0;
+    b->buf.len = 0;
     return rc < 0 ? rc : MZ_DB_OK;
-}
-
-static void bulk_free(mz_bulk *b)
-{
-    for (int i = 0; b->pending && i < b->npending * b->ncolumns; i++)
-        mz_free(b->pending[i]);
-    mz_free(b->pending);
-    mz_stmt_finalize(b->insert);
-    mz_free(b->insert_head);
-    mz_buf_cleanup(&b->buf);
-    mz_free(b);
 }
 
 mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns, int ncolumns)
@@ -440,8 +450,8 @@ mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns,
         mz_db_set_error(db, "bulk insert outside a transaction");
         return NULL;
     }
-    if (ncolumns < 1) {
-        mz_db_set_error(db, "bulk insert without columns");
+    if (ncolumns < 1 || ncolumns > MZ_BULK_MAX_COLUMNS) {
+        mz_db_set_error(db, "bulk insert of %d columns", ncolumns);
         return NULL;
     }
     mz_buf_init(&sql);
@@ -463,7 +473,8 @@ mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns,
         return b;
     }
     b->insert_head = mz_buf_steal(&sql);
-    b->pending = mz_calloc((size_t)BULK_ROWS * (size_t)ncolumns, sizeof *b->pending);
+    b->types = mz_calloc((size_t)BULK_ROWS * (size_t)ncolumns, 1);
+    b->nums = mz_calloc((size_t)BULK_ROWS * (size_t)ncolumns, sizeof *b->nums);
     b->insert = bulk_prepare(b, BULK_ROWS);
     if (b->insert == NULL) {
         track(db, MZ_DB_ERROR);
@@ -477,47 +488,72 @@ mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns,
 static void copy_field(mz_buf *buf, const char *v)
 {
     if (v == NULL) {
-        mz_buf_puts(buf, "\\N");
+        mz_buf_append(buf, "\\N", 2);
         return;
     }
-    for (; *v; v++) {
-        switch (*v) {
-        case '\\':
-            mz_buf_puts(buf, "\\\\");
-            break;
-        case '\t':
-            mz_buf_puts(buf, "\\t");
-            break;
-        case '\n':
-            mz_buf_puts(buf, "\\n");
-            break;
-        case '\r':
-            mz_buf_puts(buf, "\\r");
-            break;
-        default:
-            mz_buf_putc(buf, *v);
-        }
+    for (;;) {
+        size_t n = strcspn(v, "\\\t\n\r");
+        mz_buf_append(buf, v, n);
+        v += n;
+        if (*v == '\0')
+            return;
+        char esc[2] = {'\\', *v == '\\' ? '\\' : *v == '\t' ? 't' : *v == '\n' ? 'n' : 'r'};
+        mz_buf_append(buf, esc, 2);
+        v++;
     }
 }
 
-int mz_bulk_row(mz_bulk *b, const char *const *values)
+/* Appends the decimal text of v. */
+static void copy_int(mz_buf *buf, int64_t v)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    mz_buf_append(buf, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* SQLite: buffers the row, inserting the buffered rows when there are BULK_ROWS of them. */
+static int bulk_buffer(mz_bulk *b, const char *types, const mz_bulk_value *v)
+{
+    size_t at = (size_t)b->npending * (size_t)b->ncolumns;
+    for (int i = 0; i < b->ncolumns; i++) {
+        char t = types[i] == 't' && v[i].s == NULL ? 'n' : types[i];
+        b->types[at + (size_t)i] = t;
+        if (t == 'i') {
+            b->nums[at + (size_t)i] = v[i].i;
+        } else if (t == 't') {
+            b->nums[at + (size_t)i] = (int64_t)b->buf.len;
+            mz_buf_append(&b->buf, v[i].s, strlen(v[i].s) + 1);
+        }
+    }
+    return ++b->npending == BULK_ROWS ? bulk_flush(b) : MZ_DB_OK;
+}
+
+int mz_bulk_add(mz_bulk *b, const char *types, const mz_bulk_value *values)
 {
     mz_db *db = b->db;
     int rc = MZ_DB_OK;
 
     if (b->failed)
         return MZ_DB_ERROR;
-    if (b->insert) {
-        char **row = b->pending + (size_t)b->npending * (size_t)b->ncolumns;
-        for (int i = 0; i < b->ncolumns; i++)
-            row[i] = mz_strdup(values[i]);
-        if (++b->npending == BULK_ROWS)
-            rc = bulk_flush(b);
+    if (strlen(types) != (size_t)b->ncolumns) {
+        mz_db_set_error(db, "bulk row of %zu values for %d columns", strlen(types), b->ncolumns);
+        rc = MZ_DB_ERROR;
+    } else if (b->insert) {
+        rc = bulk_buffer(b, types, values);
     } else {
         for (int i = 0; i < b->ncolumns; i++) {
             if (i)
                 mz_buf_putc(&b->buf, '\t');
-            copy_field(&b->buf, values[i]);
+            if (types[i] == 'i')
+                copy_int(&b->buf, values[i].i);
+            else
+                copy_field(&b->buf, types[i] == 't' ? values[i].s : NULL);
         }
         mz_buf_putc(&b->buf, '\n');
         if (b->buf.len >= BULK_CHUNK) {
@@ -532,12 +568,24 @@ int mz_bulk_row(mz_bulk *b, const char *const *values)
     return rc < 0 ? rc : MZ_DB_OK;
 }
 
+int mz_bulk_row(mz_bulk *b, const char *const *values)
+{
+    char types[MZ_BULK_MAX_COLUMNS + 1];
+    mz_bulk_value v[MZ_BULK_MAX_COLUMNS];
+    for (int i = 0; i < b->ncolumns; i++) {
+        types[i] = 't';
+        v[i].s = values[i];
+    }
+    types[b->ncolumns] = '\0';
+    return mz_bulk_add(b, types, v);
+}
+
 int mz_bulk_end(mz_bulk *b)
 {
     mz_db *db = b->db;
     int rc = b->failed ? MZ_DB_ERROR : MZ_DB_OK;
 
-    if (b->insert) {
+    if (b->insert != NULL) {
         if (rc == MZ_DB_OK)
             rc = bulk_flush(b);
     } else {
@@ -564,6 +612,10 @@ void mz_bulk_cancel(mz_bulk *b)
 
 void mz_db_batch_cache(mz_db *db, int on)
 {
-    if (mz_db_kind_of(db) == MZ_DB_SQLITE)
-        mz_db_exec(db, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000");
+    if (mz_db_kind_of(db) != MZ_DB_SQLITE)
+        return;
+    mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112; "
+                        "PRAGMA wal_autocheckpoint = 16384"
+                      : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456; "
+                        "PRAGMA wal_autocheckpoint = 1000");
 }

@@ -118,9 +118,12 @@ int mz_db_query_text(mz_db *db, char **out, const char *sql, const char *types, 
 /*
  * For a batch job's connection: on SQLite a page cache of 256 MB (on = 1) —
  * a city's tables outgrow the default 2 MB many times over, and a long
- * transaction's pages would otherwise spill to the WAL and be read back —
- * or the default again (on = 0).  Nothing on PostgreSQL, whose cache is the
- * server's.
+ * transaction's pages would otherwise spill to the WAL and be read back —, a
+ * memory map of up to 2 GB of the file (reads without copies into the cache)
+ * and a checkpoint of the WAL every 64 MB
+ * instead of every 4 MB (a job of many transactions copied pages into the
+ * database file and synced it mid-run); or the defaults again (on = 0).  Nothing on PostgreSQL,
+ * whose cache is the server's.
  */
 void mz_db_batch_cache(mz_db *db, int on);
 
@@ -128,22 +131,38 @@ void mz_db_batch_cache(mz_db *db, int on);
 int mz_db_run(mz_db *db, int64_t *changes, const char *sql, const char *types, ...);
 
 /*
- * Bulk insert (department data import): many rows into one table at the speed
- * of the engine's own bulk load.  SQLite: rows buffered and inserted 64 at a
- * time by one prepared INSERT.
- * PostgreSQL: COPY ... FROM STDIN in text format, rows buffered and sent in
- * chunks, with the transaction's statement_timeout lifted (SET LOCAL), since a
- * COPY lasts as long as the rows keep coming.  Must run inside a transaction.
- * table and columns are identifiers written in code, never input.  Values are
- * text (NULL for SQL NULL), converted by the column's type as a literal would
- * be.  While a bulk insert is open the connection must run nothing else: end
- * it first.  An error (here or at the end, where PostgreSQL reports
- * constraint violations) dooms the transaction.
+ * Bulk insert (registry and department data imports, payroll lines): many
+ * rows into one table at the speed of the engine's own bulk load.  SQLite:
+ * rows buffered and inserted 64 at a time by one prepared INSERT, texts bound
+ * from one buffer without further copies and integers as integers.
+ * PostgreSQL: COPY ... FROM STDIN in text format,
+ * rows buffered and sent in chunks, with the transaction's statement_timeout
+ * lifted (SET LOCAL), since a COPY lasts as long as the rows keep coming.
+ * Must run inside a transaction.  table
+ * and columns are identifiers written in code, never input.  Text values are
+ * converted by the column's type as a literal would be.  While a bulk insert
+ * is open the connection must run nothing else: end it first.  An error (here
+ * or at the end, where PostgreSQL reports constraint violations) dooms the
+ * transaction.  There is no ON CONFLICT: a caller that could meet an existing
+ * row must leave it out itself.
  */
 typedef struct mz_bulk mz_bulk;
-/* NULL on error (see mz_db_errmsg). */
+#define MZ_BULK_MAX_COLUMNS 32
+/* NULL on error (see mz_db_errmsg); at most MZ_BULK_MAX_COLUMNS columns. */
 mz_bulk *mz_bulk_begin(mz_db *db, const char *table, const char *const *columns, int ncolumns);
-/* One row of ncolumns values.  0 or a negative mz_db_err; after an error, only end or cancel. */
+/* One value of a typed row: s for 't' (NULL binds NULL), i for 'i'. */
+typedef struct mz_bulk_value {
+    const char *s;
+    int64_t i;
+} mz_bulk_value;
+/*
+ * One row of ncolumns values; types has one letter per column, as for
+ * mz_db_prepare_bind: 't' text, 'i' int64, 'n' NULL.  The values need to stay
+ * valid only during the call.  0 or a negative mz_db_err; after an error, only
+ * end or cancel.
+ */
+int mz_bulk_add(mz_bulk *b, const char *types, const mz_bulk_value *values);
+/* One row of ncolumns text values (NULL for SQL NULL): mz_bulk_add with all 't'. */
 int mz_bulk_row(mz_bulk *b, const char *const *values);
 /* Sends what is buffered and finishes: 0 or a negative mz_db_err.  Frees b. */
 int mz_bulk_end(mz_bulk *b);

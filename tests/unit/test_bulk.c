@@ -5,6 +5,9 @@
  * exactly; integers given as text land as integers; many rows across chunks;
  * a constraint violation fails the insert and dooms the transaction; a
  * cancelled insert leaves nothing; no bulk insert outside a transaction.
+ * Typed rows (mz_bulk_add): integers land as integers (the extremes too),
+ * 'n' and a NULL text as NULL, texts kept only for the call (the same buffer
+ * rewritten for every row), a row of the wrong width refused.
  */
 #include "testdb.h"
 
@@ -31,8 +34,8 @@ static void test_round_trip(void **state)
     make_table(t);
     assert_null(mz_bulk_begin(t->db, "bulk_t", cols, 3)); /* outside a transaction */
 
-    static const char *const texts[] = {"a\tb", "line1\nline2\r\n", "back\\slash", "\\N",
-                                        "张建国", "", NULL};
+    static const char *const texts[] = {
+        "a\tb", "line1\nline2\r\n", "back\\slash", "\\N", "张建国", "", NULL};
     tdb_begin(t);
     mz_bulk *b = mz_bulk_begin(t->db, "bulk_t", cols, 3);
     assert_non_null(b);
@@ -77,7 +80,8 @@ static void test_failures(void **state)
     tdb *t = tdb_get(state);
     make_table(t);
 
-    /* A duplicate key: the insert fails (at the row or at the end) and the transaction is doomed. */
+    /* A duplicate key: the insert fails (at the row or at the end) and the transaction is doomed.
+     */
     tdb_begin(t);
     mz_bulk *b = mz_bulk_begin(t->db, "bulk_t", cols, 3);
     const char *v[3] = {"same", "x", "1"};
@@ -111,6 +115,67 @@ static void test_failures(void **state)
     assert_true(mz_db_commit(t->db) < 0);
 }
 
+static void test_typed(void **state)
+{
+    tdb *t = tdb_get(state);
+    make_table(t);
+    static const int64_t nums[] = {0, -1, 42, INT64_MAX, INT64_MIN, 1234567890123};
+    char key[32];
+    mz_bulk_value v[3];
+
+    tdb_begin(t);
+    mz_bulk *b = mz_bulk_begin(t->db, "bulk_t", cols, 3);
+    assert_non_null(b);
+    for (int i = 0; i < 6; i++) {
+        snprintf(key, sizeof key, "i%d", i); /* the same buffer every row */
+        v[0].s = key;
+        v[1].s = i % 2 ? "a\tb\\" : NULL;
+        v[2].i = nums[i];
+        assert_int_equal(mz_bulk_add(b, "tti", v), 0);
+    }
+    for (int i = 0; i < 3000; i++) {
+        snprintf(key, sizeof key, "r%d", i);
+        v[0].s = key;
+        v[1].s = key;
+        assert_int_equal(mz_bulk_add(b, "ttn", v), 0);
+    }
+    assert_int_equal(mz_bulk_end(b), 0);
+    tdb_commit(t);
+
+    for (int i = 0; i < 6; i++) {
+        char k[8], *out = NULL;
+        int64_t n = 0;
+        snprintf(k, sizeof k, "i%d", i);
+        assert_int_equal(mz_db_query_int64(t->db, &n, "SELECT n FROM bulk_t WHERE k = ?", "t", k),
+                         MZ_DB_ROW);
+        assert_true(n == nums[i]);
+        assert_int_equal(mz_db_query_text(t->db, &out, "SELECT t FROM bulk_t WHERE k = ?", "t", k),
+                         MZ_DB_ROW);
+        if (i % 2)
+            assert_string_equal(out, "a\tb\\");
+        else
+            assert_null(out);
+        mz_free(out);
+    }
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM bulk_t WHERE k LIKE 'r%' AND t = k "
+                                      "AND n IS NULL"),
+                     3000);
+    if (mz_db_kind_of(t->db) == MZ_DB_SQLITE)
+        assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM bulk_t WHERE typeof(n) = "
+                                          "'integer'"),
+                         6);
+
+    /* A row of the wrong width fails the insert and dooms the transaction. */
+    tdb_begin(t);
+    b = mz_bulk_begin(t->db, "bulk_t", cols, 3);
+    v[0].s = "w";
+    assert_true(mz_bulk_add(b, "tt", v) < 0);
+    assert_true(mz_bulk_add(b, "ttn", v) < 0); /* nothing more after an error */
+    assert_true(mz_bulk_end(b) < 0);
+    assert_true(mz_db_commit(t->db) < 0);
+    assert_int_equal(tdb_count(t->db, "SELECT COUNT(*) FROM bulk_t WHERE k = 'w'"), 0);
+}
+
 #define BOTH(fn)                                                                                   \
     {"sqlite/" #fn, fn, setup_sqlite, tdb_teardown, NULL},                                         \
     {                                                                                              \
@@ -122,6 +187,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         BOTH(test_round_trip),
         BOTH(test_failures),
+        BOTH(test_typed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
