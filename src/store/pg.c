@@ -40,8 +40,11 @@ enum { PG_MAX_PARAMS = 65535 };
  * The per-connection cache of server-side prepared statements, keyed by the
  * statement's SQL and its parameter types (a parameter bound as int64 is
  * prepared as int8, one bound as text or NULL untyped, exactly as
- * PQexecParams would send them).  A statement is prepared at its first step,
- * since only then are the types known.  The least recently used entry is
+ * PQexecParams would send them).  A statement is prepared when it is run
+ * the second time on the connection (the types are only known at a step):
+ * the first time it runs unprepared, so that a statement run once, as most
+ * of a command-line invocation's are, costs one round trip, not a PREPARE,
+ * an execution and later a DEALLOCATE.  The least recently used entry is
  * evicted with DEALLOCATE when the cache is full.
  *
  * Prepared statements belong to the session, not to a transaction: one
@@ -57,6 +60,7 @@ enum { PG_MAX_PARAMS = 65535 };
  * (a migration, say) empties the cache, since it may change the schema.
  */
 #define STMT_CACHE 128
+#define STMT_SEEN 512 /* hashes of statements run once, direct-mapped */
 
 struct cached {
     char *sql; /* original text (with '?'); NULL: empty slot */
@@ -74,6 +78,7 @@ struct pg_db {
     struct cached cache[STMT_CACHE];
     uint64_t clock;    /* for the least recently used */
     uint64_t prepared; /* statements prepared so far, for their names */
+    uint64_t seen[STMT_SEEN];
 };
 
 struct pg_stmt {
@@ -515,16 +520,31 @@ static int result_type_changed(const PGresult *res)
     return state != NULL && strcmp(state, "0A000") == 0;
 }
 
-/* Runs st once: through the statement cache, or unprepared in a failed transaction. */
+/* Whether the connection ran a statement of this hash before; remembers it if not. */
+static int seen_before(struct pg_db *db, uint64_t hash)
+{
+    uint64_t *slot = &db->seen[hash % STMT_SEEN];
+
+    if (*slot == hash)
+        return 1;
+    *slot = hash;
+    return 0;
+}
+
+/*
+ * Runs st once: through the statement cache, or unprepared the first time the connection
+ * runs it and in a failed transaction.
+ */
 static PGresult *run(struct pg_stmt *st, int *rc)
 {
     struct pg_db *db = (struct pg_db *)st->base.db;
     const char *const *values = (const char *const *)st->values;
 
-    if (PQtransactionStatus(db->conn) == PQTRANS_INERROR)
-        return PQexecParams(db->conn, st->sql, st->nparams, st->types, values, NULL, NULL, 0);
     for (int attempt = 0;; attempt++) {
-        struct cached *c = cache_find(db, st);
+        struct cached *c = NULL;
+        if (PQtransactionStatus(db->conn) == PQTRANS_INERROR ||
+            ((c = cache_find(db, st)) == NULL && !seen_before(db, st->hash)))
+            return PQexecParams(db->conn, st->sql, st->nparams, st->types, values, NULL, NULL, 0);
         if (c == NULL && (c = cache_add(db, st, rc)) == NULL)
             return NULL;
         PGresult *res = PQexecPrepared(db->conn, c->name, st->nparams, values, NULL, NULL, 0);

@@ -742,17 +742,21 @@ static void test_pg_statement_cache(void **state)
     create_kv(f->db);
     exec_ok(f->db, "INSERT INTO kv (k, v, n) VALUES ('a', '甲', 1), ('b', '乙', 2)");
 
-    /* Run many times, prepared once. */
+    /* Run once: not prepared.  Run many times: prepared once. */
+    lookup_ok(f->db, lookup, "a", "甲");
+    assert_int_equal(prepared_count(f->db, "SELECT v FROM kv WHERE k = $1"), 0);
     for (int i = 0; i < 20; i++)
         lookup_ok(f->db, lookup, i % 2 ? "a" : "b", i % 2 ? "甲" : "乙");
     assert_int_equal(prepared_count(f->db, "SELECT v FROM kv WHERE k = $1"), 1);
 
     /* Prepared inside a transaction that is rolled back: still prepared, and reused. */
     assert_int_equal(mz_db_begin(f->db), MZ_DB_OK);
-    assert_int_equal(
-        mz_db_query_int64(f->db, &n, "SELECT n FROM kv WHERE k = ? AND n >= ?", "ti", "b", 0),
-        MZ_DB_ROW);
-    assert_int_equal(n, 2);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            mz_db_query_int64(f->db, &n, "SELECT n FROM kv WHERE k = ? AND n >= ?", "ti", "b", 0),
+            MZ_DB_ROW);
+        assert_int_equal(n, 2);
+    }
     assert_int_equal(mz_db_rollback(f->db), MZ_DB_OK);
     assert_int_equal(prepared_count(f->db, "AND n >= $2"), 1);
     assert_int_equal(
@@ -768,7 +772,8 @@ static void test_pg_statement_cache(void **state)
     assert_int_equal(
         mz_db_query_int64(f->db, &n, "SELECT n FROM kv WHERE k = ? AND n >= ?", "ti", "a", 0),
         MZ_DB_ERROR);
-    assert_int_equal(mz_db_run(f->db, NULL, "SELECT n + 41 FROM kv", ""), MZ_DB_ERROR);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(mz_db_run(f->db, NULL, "SELECT n + 41 FROM kv", ""), MZ_DB_ERROR);
     assert_int_equal(mz_db_commit(f->db), MZ_DB_ERROR);
     assert_false(mz_db_in_transaction(f->db));
     assert_int_equal(prepared_count(f->db, "no_such_column"), 0);
@@ -777,20 +782,25 @@ static void test_pg_statement_cache(void **state)
     assert_int_equal(prepared_count(f->db, "SELECT v FROM kv WHERE k = $1"), 1);
 
     /* One text, one int8 statement per parameter type, as PQexecParams would send them. */
-    assert_int_equal(mz_db_query_int64(f->db, &n, "SELECT COUNT(*) FROM kv WHERE n = ?", "i", 2),
-                     MZ_DB_ROW);
-    assert_int_equal(n, 1);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            mz_db_query_int64(f->db, &n, "SELECT COUNT(*) FROM kv WHERE n = ?", "i", 2), MZ_DB_ROW);
+        assert_int_equal(n, 1);
+    }
     assert_int_equal(mz_db_query_int64(f->db, &n, "SELECT COUNT(*) FROM kv WHERE n = ?", "t", "1"),
                      MZ_DB_ROW);
     assert_int_equal(n, 1);
     assert_int_equal(prepared_count(f->db, "FROM kv WHERE n = $1"), 2);
 
     /* Another connection adds a column: the cached SELECT * is prepared again, not refused. */
-    st = mz_db_prepare_bind(f->db, "SELECT * FROM kv WHERE k = ?", "t", "a");
-    assert_non_null(st);
-    assert_int_equal(mz_stmt_step(st), MZ_DB_ROW);
-    assert_int_equal(mz_stmt_column_count(st), 3);
-    mz_stmt_finalize(st);
+    for (int i = 0; i < 2; i++) {
+        st = mz_db_prepare_bind(f->db, "SELECT * FROM kv WHERE k = ?", "t", "a");
+        assert_non_null(st);
+        assert_int_equal(mz_stmt_step(st), MZ_DB_ROW);
+        assert_int_equal(mz_stmt_column_count(st), 3);
+        mz_stmt_finalize(st);
+    }
+    assert_int_equal(prepared_count(f->db, "SELECT * FROM kv"), 1);
     {
         mz_db *other = mz_db_open(f->url, err, sizeof(err));
         assert_non_null(other);
@@ -802,12 +812,15 @@ static void test_pg_statement_cache(void **state)
     assert_int_equal(mz_stmt_step(st), MZ_DB_ROW);
     assert_int_equal(mz_stmt_column_count(st), 4);
     mz_stmt_finalize(st);
+    assert_int_equal(prepared_count(f->db, "SELECT * FROM kv"), 1);
 
     /* Eviction keeps the number of prepared statements bounded (the cache holds 128). */
     for (int i = 0; i < 300; i++) {
         snprintf(sql, sizeof(sql), "SELECT COUNT(*) + %d FROM kv", i);
-        assert_int_equal(mz_db_query_int64(f->db, &n, sql, ""), MZ_DB_ROW);
-        assert_int_equal(n, 2 + i);
+        for (int j = 0; j < 2; j++) {
+            assert_int_equal(mz_db_query_int64(f->db, &n, sql, ""), MZ_DB_ROW);
+            assert_int_equal(n, 2 + i);
+        }
     }
     n = prepared_count(f->db, "");
     assert_in_range(n, 100, 128);
