@@ -1,12 +1,18 @@
 /*
  * PostgreSQL engine for the store, through libpq.  Statements are written
  * with SQLite's '?' placeholders; prepare rewrites them to $1, $2 ... outside
- * string literals, quoted identifiers and comments.  The statement is sent
- * with PQexecParams on its first step, in text format, and later steps walk
- * the rows of the PGresult, so a statement costs one round trip and the
- * server sees its SQL only then: syntax errors surface at the first step,
- * not at prepare.  Text parameters go untyped (the server infers the type
- * from the context, as for a quoted literal); int64 parameters go as int8.
+ * string literals, quoted identifiers and comments.  The statement runs on
+ * its first step, in text format, and later steps walk the rows of the
+ * PGresult; the server sees its SQL only then: syntax errors surface at the
+ * first step, not at prepare.  Text parameters go untyped (the server infers
+ * the type from the context, as for a quoted literal); int64 parameters go
+ * as int8.
+ *
+ * Statements are kept prepared on the server, per connection (see struct
+ * cached below): the first step of a statement the connection has not run
+ * before prepares it as mz_<n>, every step runs it with PQexecPrepared, so
+ * the server parses and analyses it once instead of on every execution.
+ * mz_db_exec (transaction control, migrations, scripts) stays unprepared.
  *
  * Every connection gets client_encoding UTF8 and a 30 s statement_timeout as
  * connection parameters, so they survive RESET and a URL may override them;
@@ -22,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Type OIDs from the server's catalog/pg_type.h, fixed since PostgreSQL 7. */
 enum { PG_BOOL_OID = 16, PG_INT8_OID = 20 };
@@ -29,13 +36,55 @@ enum { PG_BOOL_OID = 16, PG_INT8_OID = 20 };
 /* PostgreSQL refuses more parameters than a 16-bit count can carry. */
 enum { PG_MAX_PARAMS = 65535 };
 
+/*
+ * The per-connection cache of server-side prepared statements, keyed by the
+ * statement's SQL and its parameter types (a parameter bound as int64 is
+ * prepared as int8, one bound as text or NULL untyped, exactly as
+ * PQexecParams would send them).  A statement is prepared when it is run
+ * the second time on the connection (the types are only known at a step):
+ * the first time it runs unprepared, so that a statement run once, as most
+ * of a command-line invocation's are, costs one round trip, not a PREPARE,
+ * an execution and later a DEALLOCATE.  The least recently used entry is
+ * evicted with DEALLOCATE when the cache is full.
+ *
+ * Prepared statements belong to the session, not to a transaction: one
+ * prepared inside a transaction that is rolled back stays prepared.  Inside
+ * a failed transaction nothing is prepared or deallocated (the server would
+ * refuse, and the statement fails anyway).  When the connection breaks, the
+ * session and its statements are gone and the cache is emptied.  The server
+ * replans a prepared statement by itself when the tables under it change,
+ * except that it refuses to change the columns of its result
+ * ("cached plan must not change result type"): such an entry is dropped, and
+ * the statement prepared again at once when no transaction is open.  A
+ * script run through mz_db_exec that is not plain transaction control
+ * (a migration, say) empties the cache, since it may change the schema.
+ */
+#define STMT_CACHE 128
+#define STMT_SEEN 512 /* hashes of statements run once, direct-mapped */
+
+struct cached {
+    char *sql; /* original text (with '?'); NULL: empty slot */
+    uint64_t hash;
+    int nparams;
+    Oid *types; /* nparams */
+    int stale;  /* no longer usable: to be deallocated before reuse of the slot */
+    uint64_t used_at;
+    char name[24]; /* mz_<n>, never reused on the connection */
+};
+
 struct pg_db {
     struct mz_db base;
     PGconn *conn;
+    struct cached cache[STMT_CACHE];
+    uint64_t clock;    /* for the least recently used */
+    uint64_t prepared; /* statements prepared so far, for their names */
+    uint64_t seen[STMT_SEEN];
 };
 
 struct pg_stmt {
     struct mz_stmt base;
+    char *orig; /* as given to prepare: the cache key */
+    uint64_t hash;
     char *sql; /* with $n placeholders */
     int nparams;
     char **values; /* nparams copies, NULL for SQL NULL */
@@ -126,10 +175,58 @@ static int result_ok(const PGresult *res)
     return res != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK);
 }
 
+static int is_ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+static void cache_clear_slot(struct cached *c)
+{
+    mz_free(c->sql);
+    mz_free(c->types);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Forgets every cached statement, without telling the server. */
+static void cache_forget(struct pg_db *db)
+{
+    for (int i = 0; i < STMT_CACHE; i++)
+        cache_clear_slot(&db->cache[i]);
+}
+
+/* After a failure: a broken connection has lost its session's statements. */
+static void check_broken(mz_db *db)
+{
+    if (PQstatus(conn_of(db)) == CONNECTION_BAD)
+        cache_forget((struct pg_db *)db);
+}
+
 static void pg_close(mz_db *db)
 {
+    cache_forget((struct pg_db *)db);
     PQfinish(conn_of(db));
     mz_free(db);
+}
+
+/* Transaction control and settings cannot change what a prepared statement reads. */
+static int keeps_statements(const char *sql)
+{
+    static const char *const words[] = {"BEGIN",   "COMMIT", "ROLLBACK", "SAVEPOINT",
+                                        "RELEASE", "SET",    "RESET",    "LOCK",
+                                        "SELECT",  "START",  "END",      NULL};
+    const char *semi = strchr(sql, ';');
+    size_t n;
+
+    /* More than one statement: a script. */
+    if (semi != NULL && semi[strspn(semi, " \t\r\n;")] != '\0')
+        return 0;
+    sql += strspn(sql, " \t\r\n");
+    for (int i = 0; words[i] != NULL; i++) {
+        n = strlen(words[i]);
+        if (strncasecmp(sql, words[i], n) == 0 && !is_ident_char(sql[n]))
+            return 1;
+    }
+    return 0;
 }
 
 static int pg_exec(mz_db *db, const char *sql)
@@ -138,8 +235,20 @@ static int pg_exec(mz_db *db, const char *sql)
     int rc = MZ_DB_OK;
 
     /* Blank or comment-only SQL is a no-op, as sqlite3_exec treats it. */
-    if (!result_ok(res) && PQresultStatus(res) != PGRES_EMPTY_QUERY)
+    if (!result_ok(res) && PQresultStatus(res) != PGRES_EMPTY_QUERY) {
         rc = result_error(db, res);
+        check_broken(db);
+    } else if (!keeps_statements(sql)) {
+        /* DEALLOCATE is not transactional: it holds even if the script's transaction is
+         * rolled back, when dropping the statements was merely unnecessary. */
+        PQclear(res);
+        res = PQexec(conn_of(db), "DEALLOCATE ALL");
+        if (result_ok(res))
+            cache_forget((struct pg_db *)db);
+        else
+            rc = result_error(db, res);
+        check_broken(db);
+    }
 
     PQclear(res);
     return rc;
@@ -150,11 +259,6 @@ static int pg_in_transaction(const mz_db *db)
     PGTransactionStatusType s = PQtransactionStatus(conn_of(db));
 
     return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
-}
-
-static int is_ident_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
 }
 
 /*
@@ -226,6 +330,16 @@ static size_t quoted_len(const char *sql, const char *p)
     return 0;
 }
 
+/* FNV-1a of a statement's text, the cache key's first test. */
+static uint64_t sql_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
 /* Copies sql with every '?' placeholder replaced by $1, $2 ... */
 static char *rewrite_placeholders(const char *sql, int *nparams)
 {
@@ -243,7 +357,11 @@ static char *rewrite_placeholders(const char *sql, int *nparams)
             mz_buf_printf(&out, "$%d", ++n);
             p++;
         } else {
-            mz_buf_putc(&out, *p++);
+            /* Up to the next character that may open a literal, a comment or a placeholder
+             * (perf: copied byte by byte, this was most of prepare's cost). */
+            len = 1 + strcspn(p + 1, "?'\"-/$");
+            mz_buf_append(&out, p, len);
+            p += len;
         }
     }
     *nparams = n;
@@ -263,6 +381,8 @@ static mz_stmt *pg_prepare(mz_db *db, const char *sql)
     }
     st = mz_calloc(1, sizeof(*st));
     st->base.db = db;
+    st->orig = mz_strdup(sql);
+    st->hash = sql_hash(sql);
     st->sql = text;
     st->nparams = n;
     st->values = mz_calloc((size_t)n, sizeof(*st->values));
@@ -327,6 +447,116 @@ static int finish(struct pg_stmt *st, int result)
     return result;
 }
 
+/* The usable cache entry for st with its current parameter types, or NULL. */
+static struct cached *cache_find(struct pg_db *db, const struct pg_stmt *st)
+{
+    for (int i = 0; i < STMT_CACHE; i++) {
+        struct cached *c = &db->cache[i];
+        if (c->sql != NULL && !c->stale && c->hash == st->hash && c->nparams == st->nparams &&
+            memcmp(c->types, st->types, (size_t)st->nparams * sizeof(Oid)) == 0 &&
+            strcmp(c->sql, st->orig) == 0) {
+            c->used_at = ++db->clock;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Prepares st on the server in a free slot, deallocating the stale or least recently used
+ * statement to make room.  NULL on failure, with the error recorded in *rc.
+ */
+static struct cached *cache_add(struct pg_db *db, const struct pg_stmt *st, int *rc)
+{
+    struct cached *victim = NULL;
+    PGresult *res;
+    char sql[64];
+
+    for (int i = 0; i < STMT_CACHE; i++) {
+        struct cached *c = &db->cache[i];
+        if (c->sql == NULL || c->stale) {
+            victim = c;
+            break;
+        }
+        if (victim == NULL || c->used_at < victim->used_at)
+            victim = c;
+    }
+    if (victim->sql != NULL) {
+        snprintf(sql, sizeof(sql), "DEALLOCATE %s", victim->name);
+        res = PQexec(db->conn, sql);
+        if (!result_ok(res)) {
+            *rc = result_error(&db->base, res);
+            PQclear(res);
+            check_broken(&db->base);
+            return NULL;
+        }
+        PQclear(res);
+        cache_clear_slot(victim);
+    }
+    snprintf(victim->name, sizeof(victim->name), "mz_%" PRIu64, ++db->prepared);
+    res = PQprepare(db->conn, victim->name, st->sql, st->nparams, st->types);
+    if (!result_ok(res)) {
+        *rc = result_error(&db->base, res);
+        PQclear(res);
+        victim->name[0] = '\0';
+        check_broken(&db->base);
+        return NULL;
+    }
+    PQclear(res);
+    victim->sql = mz_strdup(st->orig);
+    victim->hash = st->hash;
+    victim->nparams = st->nparams;
+    victim->types = mz_calloc((size_t)st->nparams, sizeof(Oid));
+    memcpy(victim->types, st->types, (size_t)st->nparams * sizeof(Oid));
+    victim->used_at = ++db->clock;
+    return victim;
+}
+
+/* The server refused to run a prepared statement whose result columns the schema changed. */
+static int result_type_changed(const PGresult *res)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+    return state != NULL && strcmp(state, "0A000") == 0;
+}
+
+/* Whether the connection ran a statement of this hash before; remembers it if not. */
+static int seen_before(struct pg_db *db, uint64_t hash)
+{
+    uint64_t *slot = &db->seen[hash % STMT_SEEN];
+
+    if (*slot == hash)
+        return 1;
+    *slot = hash;
+    return 0;
+}
+
+/*
+ * Runs st once: through the statement cache, or unprepared the first time the connection
+ * runs it and in a failed transaction.
+ */
+static PGresult *run(struct pg_stmt *st, int *rc)
+{
+    struct pg_db *db = (struct pg_db *)st->base.db;
+    const char *const *values = (const char *const *)st->values;
+
+    for (int attempt = 0;; attempt++) {
+        struct cached *c = NULL;
+        if (PQtransactionStatus(db->conn) == PQTRANS_INERROR ||
+            ((c = cache_find(db, st)) == NULL && !seen_before(db, st->hash)))
+            return PQexecParams(db->conn, st->sql, st->nparams, st->types, values, NULL, NULL, 0);
+        if (c == NULL && (c = cache_add(db, st, rc)) == NULL)
+            return NULL;
+        PGresult *res = PQexecPrepared(db->conn, c->name, st->nparams, values, NULL, NULL, 0);
+        if (result_ok(res) || !result_type_changed(res))
+            return res;
+        c->stale = 1;
+        if (attempt > 0 || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+            return res;
+        PQclear(res);
+    }
+}
+
 static int pg_step(mz_stmt *base)
 {
     struct pg_stmt *st = stmt_of(base);
@@ -334,10 +564,15 @@ static int pg_step(mz_stmt *base)
     if (st->done)
         return st->result;
     if (st->res == NULL) {
-        st->res = PQexecParams(conn_of(base->db), st->sql, st->nparams, st->types,
-                               (const char *const *)st->values, NULL, NULL, 0);
-        if (!result_ok(st->res))
-            return finish(st, result_error(base->db, st->res));
+        int rc = MZ_DB_ERROR;
+        st->res = run(st, &rc);
+        if (st->res == NULL)
+            return finish(st, rc);
+        if (!result_ok(st->res)) {
+            rc = result_error(base->db, st->res);
+            check_broken(base->db);
+            return finish(st, rc);
+        }
         st->changes = tag_changes(st->res);
         st->row = -1;
     }
@@ -411,6 +646,7 @@ static void pg_finalize(mz_stmt *base)
     mz_free(st->values);
     mz_free(st->types);
     mz_free(st->sql);
+    mz_free(st->orig);
     mz_free(st);
 }
 

@@ -708,6 +708,147 @@ static void test_open(void **state)
     unlink(path);
 }
 
+/* ---- PostgreSQL: the per-connection cache of prepared statements ---------------------- */
+
+/* Statements prepared on this connection whose text contains marker. */
+static int64_t prepared_count(mz_db *db, const char *marker)
+{
+    int64_t n = -1;
+
+    if (mz_db_query_int64(
+            db, &n, "SELECT COUNT(*) FROM pg_prepared_statements WHERE strpos(statement, ?) > 0",
+            "t", marker) != MZ_DB_ROW)
+        fail_msg("pg_prepared_statements: %s", mz_db_errmsg(db));
+    return n;
+}
+
+static void lookup_ok(mz_db *db, const char *sql, const char *k, const char *want)
+{
+    char *v = NULL;
+
+    assert_int_equal(mz_db_query_text(db, &v, sql, "t", k), MZ_DB_ROW);
+    assert_string_equal(v, want);
+    mz_free(v);
+}
+
+static void test_pg_statement_cache(void **state)
+{
+    struct fixture *f = fixture(state);
+    static const char lookup[] = "SELECT v FROM kv WHERE k = ?";
+    char err[256], sql[64];
+    int64_t n = 0;
+    mz_stmt *st;
+
+    create_kv(f->db);
+    exec_ok(f->db, "INSERT INTO kv (k, v, n) VALUES ('a', '甲', 1), ('b', '乙', 2)");
+
+    /* Run once: not prepared.  Run many times: prepared once. */
+    lookup_ok(f->db, lookup, "a", "甲");
+    assert_int_equal(prepared_count(f->db, "SELECT v FROM kv WHERE k = $1"), 0);
+    for (int i = 0; i < 20; i++)
+        lookup_ok(f->db, lookup, i % 2 ? "a" : "b", i % 2 ? "甲" : "乙");
+    assert_int_equal(prepared_count(f->db, "SELECT v FROM kv WHERE k = $1"), 1);
+
+    /* Prepared inside a transaction that is rolled back: still prepared, and reused. */
+    assert_int_equal(mz_db_begin(f->db), MZ_DB_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            mz_db_query_int64(f->db, &n, "SELECT n FROM kv WHERE k = ? AND n >= ?", "ti", "b", 0),
+            MZ_DB_ROW);
+        assert_int_equal(n, 2);
+    }
+    assert_int_equal(mz_db_rollback(f->db), MZ_DB_OK);
+    assert_int_equal(prepared_count(f->db, "AND n >= $2"), 1);
+    assert_int_equal(
+        mz_db_query_int64(f->db, &n, "SELECT n FROM kv WHERE k = ? AND n >= ?", "ti", "a", 0),
+        MZ_DB_ROW);
+    assert_int_equal(n, 1);
+    assert_int_equal(prepared_count(f->db, "AND n >= $2"), 1);
+
+    /* In a failed transaction statements fail, cached or not, and nothing is prepared; after
+     * the rollback the cache works again.  A failing PREPARE fails its transaction. */
+    assert_int_equal(mz_db_begin(f->db), MZ_DB_OK);
+    assert_int_equal(mz_db_run(f->db, NULL, "SELECT no_such_column FROM kv", ""), MZ_DB_ERROR);
+    assert_int_equal(
+        mz_db_query_int64(f->db, &n, "SELECT n FROM kv WHERE k = ? AND n >= ?", "ti", "a", 0),
+        MZ_DB_ERROR);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(mz_db_run(f->db, NULL, "SELECT n + 41 FROM kv", ""), MZ_DB_ERROR);
+    assert_int_equal(mz_db_commit(f->db), MZ_DB_ERROR);
+    assert_false(mz_db_in_transaction(f->db));
+    assert_int_equal(prepared_count(f->db, "no_such_column"), 0);
+    assert_int_equal(prepared_count(f->db, "n + 41"), 0);
+    lookup_ok(f->db, lookup, "a", "甲");
+    assert_int_equal(prepared_count(f->db, "SELECT v FROM kv WHERE k = $1"), 1);
+
+    /* One text, one int8 statement per parameter type, as PQexecParams would send them. */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            mz_db_query_int64(f->db, &n, "SELECT COUNT(*) FROM kv WHERE n = ?", "i", 2), MZ_DB_ROW);
+        assert_int_equal(n, 1);
+    }
+    assert_int_equal(mz_db_query_int64(f->db, &n, "SELECT COUNT(*) FROM kv WHERE n = ?", "t", "1"),
+                     MZ_DB_ROW);
+    assert_int_equal(n, 1);
+    assert_int_equal(prepared_count(f->db, "FROM kv WHERE n = $1"), 2);
+
+    /* Another connection adds a column: the cached SELECT * is prepared again, not refused. */
+    for (int i = 0; i < 2; i++) {
+        st = mz_db_prepare_bind(f->db, "SELECT * FROM kv WHERE k = ?", "t", "a");
+        assert_non_null(st);
+        assert_int_equal(mz_stmt_step(st), MZ_DB_ROW);
+        assert_int_equal(mz_stmt_column_count(st), 3);
+        mz_stmt_finalize(st);
+    }
+    assert_int_equal(prepared_count(f->db, "SELECT * FROM kv"), 1);
+    {
+        mz_db *other = mz_db_open(f->url, err, sizeof(err));
+        assert_non_null(other);
+        exec_ok(other, "ALTER TABLE kv ADD COLUMN note TEXT");
+        mz_db_close(other);
+    }
+    st = mz_db_prepare_bind(f->db, "SELECT * FROM kv WHERE k = ?", "t", "a");
+    assert_non_null(st);
+    assert_int_equal(mz_stmt_step(st), MZ_DB_ROW);
+    assert_int_equal(mz_stmt_column_count(st), 4);
+    mz_stmt_finalize(st);
+    assert_int_equal(prepared_count(f->db, "SELECT * FROM kv"), 1);
+
+    /* Eviction keeps the number of prepared statements bounded (the cache holds 128). */
+    for (int i = 0; i < 300; i++) {
+        snprintf(sql, sizeof(sql), "SELECT COUNT(*) + %d FROM kv", i);
+        for (int j = 0; j < 2; j++) {
+            assert_int_equal(mz_db_query_int64(f->db, &n, sql, ""), MZ_DB_ROW);
+            assert_int_equal(n, 2 + i);
+        }
+    }
+    n = prepared_count(f->db, "");
+    assert_in_range(n, 100, 128);
+    lookup_ok(f->db, lookup, "b", "乙");
+
+    /* A script through mz_db_exec (a migration) may change the schema: the cache is emptied. */
+    exec_ok(f->db, "CREATE TABLE kv2 (k TEXT); ALTER TABLE kv DROP COLUMN note");
+    assert_int_equal(prepared_count(f->db, "FROM kv"), 0);
+    lookup_ok(f->db, lookup, "a", "甲");
+
+    /* A broken connection fails its statements (the session's statements are gone). */
+    assert_int_equal(mz_db_query_int64(f->db, &n, "SELECT pg_backend_pid()", ""), MZ_DB_ROW);
+    {
+        mz_db *other = mz_db_open(f->url, err, sizeof(err));
+        int64_t killed = 0;
+        assert_non_null(other);
+        assert_int_equal(
+            mz_db_query_int64(other, &killed, "SELECT pg_terminate_backend(?::int)", "i", n),
+            MZ_DB_ROW);
+        assert_int_equal(killed, 1);
+        mz_db_close(other);
+    }
+    assert_int_equal(mz_db_query_int64(f->db, &n, "SELECT n FROM kv WHERE k = ?", "t", "a"),
+                     MZ_DB_ERROR);
+    assert_int_equal(mz_db_query_int64(f->db, &n, "SELECT n + 1 FROM kv WHERE n = ?", "i", 7),
+                     MZ_DB_ERROR);
+}
+
 /* Every case runs on both engines, under its own name. */
 /* clang-format off */
 #define ON_SQLITE(fn) {"sqlite: " #fn, fn, setup_sqlite, teardown, NULL}
@@ -731,6 +872,7 @@ int main(void)
         BOTH(test_reset_rebind),
         BOTH(test_changes),
         BOTH(test_errors),
+        ON_PG(test_pg_statement_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
