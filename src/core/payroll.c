@@ -223,17 +223,6 @@ int mz_payroll_lines(mz_db *db, const mz_actor *actor, const char *month, int pa
 
 /* ---- generating --------------------------------------------------------- */
 
-typedef struct job {
-    mz_db *db;
-    const mz_actor *actor;
-    const char *month;
-    int64_t run_id;
-    char owner[128];
-    int batch, stale, pause_ms;
-    int64_t added;
-    const mz_payroll_options *opt;
-} job;
-
 typedef struct line {
     int64_t enrollment_id;
     char month[8];
@@ -244,18 +233,28 @@ typedef struct line {
     int64_t standard_fen, policy_id; /* what decided the amount; 0 when the stored amount */
 } line;
 
-static void lines_free(line *v, size_t n)
+/* The lines of one batch: the array and the texts (in the arena) kept across batches. */
+typedef struct lines {
+    line *v;
+    size_t n, cap;
+    mz_arena *texts;
+} lines;
+
+typedef struct job {
+    mz_db *db;
+    const mz_actor *actor;
+    const char *month;
+    int64_t run_id;
+    char owner[128];
+    int batch, stale, pause_ms;
+    int64_t added;
+    const mz_payroll_options *opt;
+    lines lines; /* the batch being written */
+} job;
+
+static char *text_or_null(mz_arena *a, mz_stmt *st, int col)
 {
-    for (size_t i = 0; i < n; i++) {
-        mz_free(v[i].program);
-        mz_free(v[i].payee);
-        mz_free(v[i].bank_name);
-        mz_free(v[i].bank_account);
-        mz_free(v[i].region);
-        mz_free(v[i].category);
-        mz_free(v[i].care_level);
-    }
-    mz_free(v);
+    return mz_stmt_is_null(st, col) ? NULL : mz_arena_strdup(a, mz_stmt_text(st, col));
 }
 
 /* Takes the month's lock row, or takes over a stale one.  *mine: 1 when ours. */
@@ -332,31 +331,32 @@ static int step_fail(job *j)
 }
 
 /* Reads the candidate lines of a query (enrollment, month, amount, program, payee, bank
- * name, bank account, region, then the basis: category, members, per-capita income, care). */
-static int read_lines(mz_stmt *st, line **out, size_t *n)
+ * name, bank account, region, then the basis: category, members, per-capita income, care)
+ * in place of the previous batch's. */
+static int read_lines(mz_stmt *st, lines *out)
 {
-    size_t cap = 0;
     int rc;
-    *out = NULL;
-    *n = 0;
+    out->n = 0;
+    mz_arena_reset(out->texts);
     while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            *out = mz_realloc(*out, cap * sizeof **out);
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 64;
+            out->v = mz_realloc(out->v, out->cap * sizeof *out->v);
         }
-        line *l = &(*out)[(*n)++];
+        line *l = &out->v[out->n++];
+        mz_arena *a = out->texts;
         l->enrollment_id = mz_stmt_int64(st, 0);
         snprintf(l->month, sizeof l->month, "%s", mz_stmt_text(st, 1));
         l->amount_fen = mz_stmt_int64(st, 2);
-        l->program = mz_strdup(mz_stmt_text(st, 3));
-        l->payee = mz_strdup(mz_stmt_text(st, 4));
-        l->bank_name = mz_strdup(mz_stmt_text(st, 5));
-        l->bank_account = mz_strdup(mz_stmt_text(st, 6));
-        l->region = mz_strdup(mz_stmt_text(st, 7));
-        l->category = mz_stmt_is_null(st, 8) ? NULL : mz_strdup(mz_stmt_text(st, 8));
+        l->program = text_or_null(a, st, 3);
+        l->payee = text_or_null(a, st, 4);
+        l->bank_name = text_or_null(a, st, 5);
+        l->bank_account = text_or_null(a, st, 6);
+        l->region = text_or_null(a, st, 7);
+        l->category = text_or_null(a, st, 8);
         l->members = mz_stmt_is_null(st, 9) ? 0 : mz_stmt_int64(st, 9);
         l->per_capita = mz_stmt_is_null(st, 10) ? -1 : mz_stmt_int64(st, 10);
-        l->care_level = mz_stmt_is_null(st, 11) ? NULL : mz_strdup(mz_stmt_text(st, 11));
+        l->care_level = text_or_null(a, st, 11);
         l->standard_fen = l->policy_id = 0;
     }
     return rc;
@@ -518,26 +518,21 @@ static int phase(job *j, const char *kind, mz_stmt *(*batch)(job *, int64_t), mz
 {
     int64_t after = 0;
     for (;;) {
-        line *v = NULL;
-        size_t n = 0;
         int64_t added = 0;
         if (step_begin(j, err) < 0)
             return -1;
         mz_stmt *st = batch(j, after);
-        int rc = st ? read_lines(st, &v, &n) : MZ_DB_ERROR;
+        int rc = st ? read_lines(st, &j->lines) : MZ_DB_ERROR;
         mz_stmt_finalize(st);
         if (rc < 0) {
-            lines_free(v, n);
             mz_error_internal(err, mz_db_errmsg(j->db));
             return step_fail(j);
         }
-        if (insert_lines(j, kind, v, n, &added, err) < 0) {
-            lines_free(v, n);
+        size_t n = j->lines.n;
+        if (insert_lines(j, kind, j->lines.v, n, &added, err) < 0)
             return step_fail(j);
-        }
         if (n > 0)
-            after = v[n - 1].enrollment_id;
-        lines_free(v, n);
+            after = j->lines.v[n - 1].enrollment_id;
         if (step_commit(j, err) < 0)
             return -1;
         j->added += added;
@@ -620,13 +615,16 @@ int mz_payroll_run(mz_db *db, const mz_actor *actor, const char *month,
         return mz_error_set(err, 409, "payroll_busy", NULL, "%s 的发放正由另一进程生成，请稍后",
                             month);
     if (mine) {
-        mz_db_batch_cache(db, 1);
+        mz_db_batch_cache(db, 2);
+        j.lines.texts = mz_arena_new();
         int rc = apply_ends(&j, err) < 0 || phase(&j, "regular", regular_batch, err) < 0 ||
                          phase(&j, "back_pay", back_pay_batch, err) < 0 ||
                          phase(&j, "recovery", recovery_batch, err) < 0 || finish(&j, err) < 0
                      ? -1
                      : 0;
         mz_db_batch_cache(db, 0);
+        mz_arena_free(j.lines.texts);
+        mz_free(j.lines.v);
         if (rc < 0)
             return -1;
     }

@@ -617,5 +617,7 @@ void mz_db_batch_cache(mz_db *db, int on)
     mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112; "
                         "PRAGMA wal_autocheckpoint = 16384"
                       : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456; "
-                        "PRAGMA wal_autocheckpoint = 1000");
+                        "PRAGMA wal_autocheckpoint = 1000; PRAGMA temp_store = DEFAULT");
+    if (on == 2)
+        mz_db_exec(db, "PRAGMA temp_store = MEMORY");
 }
