@@ -5,7 +5,7 @@
 # prints both times, the ratio, rows (or requests) per second and peak memory.
 #
 #   bench/run.sh [--persons N] [--seed S] [--only LIST] [--duration SECONDS] [--work DIR]
-#                [--store sqlite|postgresql]
+#                [--store sqlite|postgresql] [--keep] [--reuse]
 #
 #   --persons   size of the synthetic city (minzheng gen), default 500000
 #   --only      comma list of: load, evidence, payroll, verify, api (default: all of them)
@@ -16,6 +16,10 @@
 #               a temporary directory, removed at the end)
 #   --keep      keep every benchmark's databases too (by default each is removed once its
 #               result is checked: at 5 million persons they are several GB each)
+#   --reuse     with --work: take the city and the plain load that an earlier run of the same
+#               --persons, --seed and --store left in WORK instead of making them again (at
+#               5 million persons that saves five minutes); not with benchmark 1, whose
+#               baseline is that load
 #   --store     the engine of both minzheng and the baselines, default sqlite.
 #               postgresql: a throwaway cluster (scripts/pg-cluster.sh) in WORK/pg,
 #               stopped and removed at the end; each database of a benchmark is a
@@ -34,6 +38,7 @@ DURATION=15
 WORK=
 KEEP=0
 KEEP_DBS=0
+REUSE=0
 STORE=sqlite
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -43,6 +48,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --work) WORK=$2; KEEP=1; shift 2 ;;
     --keep) KEEP_DBS=1; shift ;;
+    --reuse) REUSE=1; shift ;;
     --store) STORE=$2; shift 2 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -51,6 +57,10 @@ case "$STORE" in
   sqlite | postgresql) ;;
   *) echo "bench: --store is sqlite or postgresql, not $STORE" >&2; exit 2 ;;
 esac
+if [ "$REUSE" -eq 1 ] && { [ -z "$WORK" ] || [[ ",$ONLY," == *",load,"* ]] || [ "$STORE" != sqlite ]; }; then
+  echo "bench: --reuse needs --work, --only without load, and SQLite" >&2
+  exit 2
+fi
 if [ -z "$WORK" ]; then WORK=$(mktemp -d /tmp/minzheng-bench.XXXXXX); fi
 mkdir -p "$WORK"
 chmod 755 "$WORK"
@@ -229,14 +239,25 @@ fi
 
 say "synthetic city: $PERSONS persons, seed $SEED"
 CITY=$WORK/city
-timed gen "$BIN" gen --persons "$PERSONS" --seed "$SEED" --out "$CITY" >/dev/null
-echo "generated in ${SECS}s (peak ${KB} KiB):"
+# What a reused city and load must match: the size, the seed and the schema.
+STAMP="persons=$PERSONS seed=$SEED schema=$(cat src/store/migrations/*.sql | md5sum | cut -c1-16)"
+if [ "$REUSE" -eq 1 ]; then
+  if [ "$(cat "$WORK/base.stamp" 2>/dev/null)" != "$STAMP" ]; then
+    echo "bench: --reuse: $WORK holds no plain load of $PERSONS persons, seed $SEED, this schema" >&2
+    exit 1
+  fi
+  echo "reused $CITY and $(db_url base) (--reuse)"
+fi
+[ "$REUSE" -eq 1 ] || timed gen "$BIN" gen --persons "$PERSONS" --seed "$SEED" --out "$CITY" >/dev/null
+[ "$REUSE" -eq 1 ] || echo "generated in ${SECS}s (peak ${KB} KiB):"
 sed -n 's/^\(persons\|households\|incomes\|assets\|dibao_persons\|tekun_persons\|edge_persons\)=/  \1 = /p' "$CITY/manifest.txt"
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 # A migrated database with the city loaded by plain SQL (benchmark 1's baseline).
 BASE_DB=$(db_url base) # minzheng's --db of the loaded city (the file on SQLite)
-if [ "$STORE" = postgresql ]; then
+if [ "$REUSE" -eq 1 ]; then
+  :
+elif [ "$STORE" = postgresql ]; then
   say "plain-SQL bulk load (psql \\copy + INSERT … SELECT, no validation)"
   db_new base
 else
@@ -245,9 +266,12 @@ else
 fi
 sed -e "s|@DIR@|$CITY|g" -e "s|@NOW@|$NOW|g" bench/sql/$SQL_PREFIX-load.sql >"$WORK/load.sql"
 sql_cmd base
-timed load "${SQL_CMD[@]}" <"$WORK/load.sql" >/dev/null
-LOAD_SECS=$SECS
-LOAD_KB=$KB
+if [ "$REUSE" -eq 0 ]; then
+  rm -f "$WORK/base.stamp"
+  timed load "${SQL_CMD[@]}" <"$WORK/load.sql" >/dev/null
+  echo "$STAMP" >"$WORK/base.stamp"
+fi
+read -r LOAD_SECS LOAD_KB <"$WORK/time.load"
 # The databases copied from this one (payroll, API) start with the planner's statistics, as
 # a database that has run a while has them.  Not timed.
 [ "$STORE" = sqlite ] || sql_exec base "ANALYZE" >/dev/null

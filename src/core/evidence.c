@@ -763,7 +763,7 @@ int mz_ev_import_file(mz_db *db, const mz_actor *actor, const mz_ev_import *o, c
 
     snprintf(m.batch_text, sizeof m.batch_text, "%lld", (long long)m.batch_id);
     /* A large import keeps its index pages in memory instead of spilling them to the WAL. */
-    mz_db_batch_cache(db, 1);
+    mz_db_batch_cache(db, MZ_BATCH_WRITES);
     cache_on = 1;
     static const char *const record_cols[] = {
         "batch_id",  "source",  "as_of", "row_no",     "id_number",   "name", "ref", "kind",
@@ -821,7 +821,7 @@ int mz_ev_import_file(mz_db *db, const mz_actor *actor, const mz_ev_import *o, c
 done:
     mz_bulk_cancel(m.bulk);
     if (cache_on)
-        mz_db_batch_cache(db, 0);
+        mz_db_batch_cache(db, MZ_BATCH_OFF);
     json_decref(after);
     mz_free(m.errors);
     return rc;

@@ -615,14 +615,14 @@ int mz_payroll_run(mz_db *db, const mz_actor *actor, const char *month,
         return mz_error_set(err, 409, "payroll_busy", NULL, "%s 的发放正由另一进程生成，请稍后",
                             month);
     if (mine) {
-        mz_db_batch_cache(db, 2);
+        mz_db_batch_cache(db, MZ_BATCH_SMALL_WRITES);
         j.lines.texts = mz_arena_new();
         int rc = apply_ends(&j, err) < 0 || phase(&j, "regular", regular_batch, err) < 0 ||
                          phase(&j, "back_pay", back_pay_batch, err) < 0 ||
                          phase(&j, "recovery", recovery_batch, err) < 0 || finish(&j, err) < 0
                      ? -1
                      : 0;
-        mz_db_batch_cache(db, 0);
+        mz_db_batch_cache(db, MZ_BATCH_OFF);
         mz_arena_free(j.lines.texts);
         mz_free(j.lines.v);
         if (rc < 0)

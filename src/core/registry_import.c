@@ -827,7 +827,7 @@ int mz_registry_import(mz_db *db, const mz_actor *actor, const mz_registry_impor
     int64_t existing = 0;
     int rc = -1;
 
-    mz_db_batch_cache(db, 1);
+    mz_db_batch_cache(db, MZ_BATCH_WRITES);
     if (load_villages(&m) < 0 || max_id(&m, "persons", &m.base_person) < 0 ||
         max_id(&m, "households", &m.base_household) < 0 ||
         max_id(&m, "enrollments", &m.last_enrollment) < 0)
@@ -913,7 +913,7 @@ int mz_registry_import(mz_db *db, const mz_actor *actor, const mz_registry_impor
     json_decref(after);
     r->households = m.nhh;
 done:
-    mz_db_batch_cache(db, 0);
+    mz_db_batch_cache(db, MZ_BATCH_OFF);
     mz_bulk_cancel(m.bulk);
     mz_free(m.known_index.slot);
     mz_free(m.known);

@@ -610,14 +610,24 @@ void mz_bulk_cancel(mz_bulk *b)
     bulk_free(b);
 }
 
-void mz_db_batch_cache(mz_db *db, int on)
+void mz_db_batch_cache(mz_db *db, int mode)
 {
     if (mz_db_kind_of(db) != MZ_DB_SQLITE)
         return;
-    mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112; "
-                        "PRAGMA wal_autocheckpoint = 16384"
-                      : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456; "
-                        "PRAGMA wal_autocheckpoint = 1000; PRAGMA temp_store = DEFAULT");
-    if (on == 2)
-        mz_db_exec(db, "PRAGMA temp_store = MEMORY");
+    switch (mode) {
+    case MZ_BATCH_WRITES:
+        mz_db_exec(db, "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112; "
+                       "PRAGMA wal_autocheckpoint = 16384");
+        break;
+    case MZ_BATCH_SMALL_WRITES:
+        mz_db_exec(db, "PRAGMA cache_size = -16384; PRAGMA mmap_size = 2147418112; "
+                       "PRAGMA wal_autocheckpoint = 16384; PRAGMA temp_store = MEMORY");
+        break;
+    case MZ_BATCH_READS:
+        mz_db_exec(db, "PRAGMA mmap_size = 2147418112");
+        break;
+    default:
+        mz_db_exec(db, "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456; "
+                       "PRAGMA wal_autocheckpoint = 1000; PRAGMA temp_store = DEFAULT");
+    }
 }

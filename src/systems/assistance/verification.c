@@ -1672,9 +1672,9 @@ static void *pv_run(void *arg)
     loaded l;
     json_t **found = mz_calloc((size_t)batch, sizeof *found);
     loaded_init(&l, batch);
-    /* A city's department data is far bigger than SQLite's default cache: at 5 million
-     * persons the index lookups read mostly through pread without it (store.h). */
-    mz_db_batch_cache(t->db, 1);
+    /* A city's department data is far bigger than the default 256 MB map: at 5 million
+     * persons the index lookups read mostly through pread without a larger one (store.h). */
+    mz_db_batch_cache(t->db, MZ_BATCH_READS);
     t->rc = 0;
     for (int from = t->from; from < t->to && t->rc == 0; from += batch) {
         int n = t->to - from < batch ? t->to - from : batch;
@@ -1699,7 +1699,7 @@ static void *pv_run(void *arg)
             found[i] = NULL;
         }
     }
-    mz_db_batch_cache(t->db, 0);
+    mz_db_batch_cache(t->db, MZ_BATCH_OFF);
     mz_free(found);
     loaded_cleanup(&l);
     mz_assist_params_cache_free(limits);
