@@ -64,7 +64,8 @@ static int fail(const mz_error *err)
     return 1;
 }
 
-static int cmd_run(mz_db *db, const mz_actor *cli, const char *month, int argc, char **argv)
+static int cmd_run(mz_db *db, const char *url, const mz_actor *cli, const char *month, int argc,
+                   char **argv)
 {
     /*
      * 5,000 lines per transaction: each commit writes every page the batch changed, and the
@@ -76,7 +77,8 @@ static int cmd_run(mz_db *db, const mz_actor *cli, const char *month, int argc, 
     mz_payroll_options o = {.batch_size = 5000,
                             .stale_seconds = 120,
                             .progress = progress,
-                            .amount = mz_assist_payroll_amount};
+                            .amount = mz_assist_payroll_amount,
+                            .url = url};
     const char *stale = opt(argc, argv, "--stale-seconds");
     mz_error err;
     json_t *out = NULL;
@@ -168,13 +170,12 @@ out:
 int mz_cmd_payroll(mz_db *db, const mz_config *cfg, const mz_actor *cli, int argc, char **argv)
 {
     const char *month = opt(argc, argv, "--month");
-    (void)cfg;
     if (argc < 1 || month == NULL) {
         fputs("用法: minzheng payroll run|approve|export --month YYYY-MM …\n", stderr);
         return 2;
     }
     if (strcmp(argv[0], "run") == 0)
-        return cmd_run(db, cli, month, argc, argv);
+        return cmd_run(db, cfg->db, cli, month, argc, argv);
     if (strcmp(argv[0], "approve") == 0)
         return cmd_approve(db, cli, month);
     if (strcmp(argv[0], "export") == 0)

@@ -10,6 +10,7 @@
  */
 #include "core/payroll.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,7 @@ typedef struct job {
     int64_t added;
     const mz_payroll_options *opt;
     lines lines; /* the batch being written */
+    mz_db *rdb;  /* the regular phase's reading connection, or NULL (see regular_phase) */
 } job;
 
 static char *text_or_null(mz_arena *a, mz_stmt *st, int col)
@@ -363,7 +365,7 @@ static int read_lines(mz_stmt *st, lines *out)
 }
 
 /* The amount of the policy in force in the line's month, when the hook and a basis give one. */
-static int policy_amount(job *j, line *l, mz_error *err)
+static int policy_amount(job *j, mz_db *db, line *l, mz_error *err)
 {
     mz_payroll_amount a = {0};
     mz_payroll_basis b = {.program = l->program,
@@ -375,7 +377,7 @@ static int policy_amount(job *j, line *l, mz_error *err)
                           .stored_amount_fen = l->amount_fen};
     if (j->opt == NULL || j->opt->amount == NULL || l->category == NULL)
         return 0;
-    int rc = j->opt->amount(j->opt->amount_arg, j->db, &b, l->month, &a, err);
+    int rc = j->opt->amount(j->opt->amount_arg, db, &b, l->month, &a, err);
     if (rc == 1) {
         l->amount_fen = a.amount_fen;
         l->standard_fen = a.standard_fen;
@@ -389,10 +391,19 @@ static const char *const line_columns[] = {
     "program",     "payee_name",    "bank_name",    "bank_account",   "account_masked",
     "region_code", "created_at",    "standard_fen", "policy_param_id"};
 
+/* Decides the amounts of a batch's lines (not of recovery lines), reading policy through db. */
+static int decide_amounts(job *j, mz_db *db, const char *kind, lines *b, mz_error *err)
+{
+    for (size_t i = 0; i < b->n && strcmp(kind, "recovery") != 0; i++)
+        if (policy_amount(j, db, &b->v[i], err) < 0)
+            return -1;
+    return 0;
+}
+
 /*
- * Writes the lines through the store's bulk insert (COPY on PostgreSQL): the
- * amounts are decided first, since that may read policy parameters and
- * nothing else may run during a bulk insert.  No line can exist already:
+ * Writes the lines, their amounts decided, through the store's bulk insert
+ * (COPY on PostgreSQL): the amounts come first, since deciding them may read
+ * policy parameters and nothing else may run during a bulk insert.  No line can exist already:
  * every batch query leaves out the lines already written (a run taken over
  * from a stopped process starts again from the first enrollment), and the
  * lock row held by this step keeps any other process from writing lines.
@@ -404,9 +415,6 @@ static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *ad
     *added = 0;
     if (n == 0)
         return 0;
-    for (size_t i = 0; i < n && strcmp(kind, "recovery") != 0; i++)
-        if (policy_amount(j, &v[i], err) < 0)
-            return -1;
     mz_bulk *b = mz_bulk_begin(j->db, "payment_lines", line_columns, 14);
     if (b == NULL)
         return mz_error_internal(err, mz_db_errmsg(j->db));
@@ -460,10 +468,10 @@ static int insert_lines(job *j, const char *kind, line *v, size_t n, int64_t *ad
 
 /* Regular lines: every enrollment in force and not suspended in the month and not paid regularly
  * for it yet, from a cursor. */
-static mz_stmt *regular_batch(job *j, int64_t after)
+static mz_stmt *regular_batch_on(mz_db *db, job *j, int64_t after)
 {
     return mz_db_prepare_bind(
-        j->db,
+        db,
         "SELECT e.id, CAST(? AS TEXT), " PERIOD_OR_ROW(
             "monthly_amount_fen") ", " LINE_COLUMNS PERIOD_BASIS LINE_FROM
             PERIOD_JOIN("CAST(? AS TEXT)") "WHERE " PERIOD_STATUS
@@ -474,6 +482,11 @@ static mz_stmt *regular_batch(job *j, int64_t after)
                                            "AND x.month = ? AND x.kind = 'regular') ORDER BY e.id "
                                            "LIMIT ?",
         "ttttiti", j->month, j->month, j->month, j->month, after, j->month, (int64_t)j->batch);
+}
+
+static mz_stmt *regular_batch(job *j, int64_t after)
+{
+    return regular_batch_on(j->db, j, after);
 }
 
 /* 补发: earlier months with a run, within the enrollment and not suspended then, paid neither
@@ -529,7 +542,8 @@ static int phase(job *j, const char *kind, mz_stmt *(*batch)(job *, int64_t), mz
             return step_fail(j);
         }
         size_t n = j->lines.n;
-        if (insert_lines(j, kind, j->lines.v, n, &added, err) < 0)
+        if (decide_amounts(j, j->db, kind, &j->lines, err) < 0 ||
+            insert_lines(j, kind, j->lines.v, n, &added, err) < 0)
             return step_fail(j);
         if (n > 0)
             after = j->lines.v[n - 1].enrollment_id;
@@ -543,6 +557,91 @@ static int phase(job *j, const char *kind, mz_stmt *(*batch)(job *, int64_t), mz
         if (j->pause_ms > 0)
             usleep((useconds_t)j->pause_ms * 1000);
     }
+}
+
+/*
+ * The regular phase on two connections, when the caller gave a second
+ * (j->rdb): while this thread writes a batch, another reads the next one and
+ * decides its amounts on j->rdb, in a snapshot of its own taken once the
+ * batch before was read.  The cursor keeps it from the lines being written,
+ * and the lock row keeps any other process from writing lines.  At 5 million
+ * persons reading and writing are each about half of the phase.
+ */
+typedef struct next_batch {
+    job *j;
+    int64_t after;
+    lines out;
+    mz_error err;
+    int rc;
+} next_batch;
+
+static void *read_next(void *arg)
+{
+    next_batch *b = arg;
+    job *j = b->j;
+    mz_db_begin_read(j->rdb);
+    mz_stmt *st = regular_batch_on(j->rdb, j, b->after);
+    int rc = st ? read_lines(st, &b->out) : MZ_DB_ERROR;
+    mz_stmt_finalize(st);
+    if (rc < 0)
+        b->rc = mz_error_internal(&b->err, mz_db_errmsg(j->rdb));
+    else
+        b->rc = decide_amounts(j, j->rdb, "regular", &b->out, &b->err);
+    mz_db_end_read(j->rdb);
+    return NULL;
+}
+
+static int regular_phase(job *j, mz_error *err)
+{
+    if (j->rdb == NULL)
+        return phase(j, "regular", regular_batch, err);
+    next_batch b[2] = {{.j = j}, {.j = j}};
+    int cur = 0, rc = 0;
+    b[0].out.texts = mz_arena_new();
+    b[1].out.texts = mz_arena_new();
+    mz_error_clear(&b[0].err);
+    mz_error_clear(&b[1].err);
+    read_next(&b[0]);
+    for (;;) {
+        next_batch *c = &b[cur], *nx = &b[1 - cur];
+        pthread_t reader;
+        int64_t added = 0;
+        if (c->rc < 0) {
+            *err = c->err;
+            rc = -1;
+            break;
+        }
+        int more = c->out.n == (size_t)j->batch, started = 0;
+        if (more) {
+            nx->after = c->out.v[c->out.n - 1].enrollment_id;
+            started = pthread_create(&reader, NULL, read_next, nx) == 0;
+        }
+        if (step_begin(j, err) < 0)
+            rc = -1;
+        else if (insert_lines(j, "regular", c->out.v, c->out.n, &added, err) < 0)
+            rc = step_fail(j);
+        else if (step_commit(j, err) < 0)
+            rc = -1;
+        if (started)
+            pthread_join(reader, NULL);
+        else if (more && rc == 0)
+            read_next(nx); /* no thread: the next batch after this one */
+        if (rc < 0)
+            break;
+        j->added += added;
+        if (j->opt && j->opt->progress)
+            j->opt->progress(j->opt->arg, "regular", j->added);
+        if (!more)
+            break;
+        if (j->pause_ms > 0)
+            usleep((useconds_t)j->pause_ms * 1000);
+        cur = 1 - cur;
+    }
+    for (int i = 0; i < 2; i++) {
+        mz_arena_free(b[i].out.texts);
+        mz_free(b[i].out.v);
+    }
+    return rc;
 }
 
 /* Before the lines: the recorded deaths and the exit periods (渐退) that ended stop their
@@ -615,14 +714,20 @@ int mz_payroll_run(mz_db *db, const mz_actor *actor, const char *month,
         return mz_error_set(err, 409, "payroll_busy", NULL, "%s 的发放正由另一进程生成，请稍后",
                             month);
     if (mine) {
+        char emsg[256];
         mz_db_batch_cache(db, MZ_BATCH_SMALL_WRITES);
         j.lines.texts = mz_arena_new();
-        int rc = apply_ends(&j, err) < 0 || phase(&j, "regular", regular_batch, err) < 0 ||
+        /* A second connection for the regular phase when the caller names the database; without
+         * one (it could not be opened) the phase reads and writes in turn on this one. */
+        if (opt && opt->url && (j.rdb = mz_db_open(opt->url, emsg, sizeof emsg)) != NULL)
+            mz_db_batch_cache(j.rdb, MZ_BATCH_READS);
+        int rc = apply_ends(&j, err) < 0 || regular_phase(&j, err) < 0 ||
                          phase(&j, "back_pay", back_pay_batch, err) < 0 ||
                          phase(&j, "recovery", recovery_batch, err) < 0 || finish(&j, err) < 0
                      ? -1
                      : 0;
         mz_db_batch_cache(db, MZ_BATCH_OFF);
+        mz_db_close(j.rdb);
         mz_arena_free(j.lines.texts);
         mz_free(j.lines.v);
         if (rc < 0)

@@ -88,6 +88,9 @@ typedef struct mz_payroll_options {
     int (*amount)(void *amount_arg, mz_db *db, const mz_payroll_basis *basis, const char *month,
                   mz_payroll_amount *out, mz_error *err);
     void *amount_arg; /* the hook's own state (e.g. a policy cache for one run) */
+    /* The database's URL, for a second connection on which a thread reads and prices the
+     * next batch of regular lines while this one writes (a batch job's CLI); NULL: one. */
+    const char *url;
 } mz_payroll_options;
 
 /*

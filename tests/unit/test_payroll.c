@@ -456,10 +456,10 @@ static void test_concurrent_midway(void **state)
     assert_paid_once(t, N, total);
 }
 
-/* SIGKILL midway: the month stays 'generating' with part of the lines; the next run resumes. */
-static void test_crash_resume(void **state)
+/* SIGKILL midway: the month stays 'generating' with part of the lines; the next run resumes,
+ * on one connection or (url) reading the next batches on a second. */
+static void crash_resume(tdb *t, const char *url)
 {
-    tdb *t = tdb_get(state);
     enum { N = 300 };
     int64_t total = enroll_many(t, N);
     mz_db_close(t->db);
@@ -479,7 +479,7 @@ static void test_crash_resume(void **state)
                      1);
 
     /* While its heartbeat is fresh the dead run still holds the month... */
-    mz_payroll_options o = {.batch_size = 10, .stale_seconds = 120};
+    mz_payroll_options o = {.batch_size = 10, .stale_seconds = 120, .url = url};
     json_t *out = NULL;
     mz_error err;
     assert_int_equal(mz_payroll_run(t->db, &t->cli, "2026-04", &o, &out, &err), -1);
@@ -493,6 +493,72 @@ static void test_crash_resume(void **state)
     assert_paid_once(t, N, total);
 }
 
+static void test_crash_resume(void **state)
+{
+    crash_resume(tdb_get(state), NULL);
+}
+
+static void test_crash_resume_two_connections(void **state)
+{
+    tdb *t = tdb_get(state);
+    crash_resume(t, t->url);
+}
+
+/* A pricing hook that doubles the stored amount and counts the calls made on the run's own
+ * connection (main) and on others. */
+typedef struct pricing {
+    mz_db *main;
+    int on_main, elsewhere;
+} pricing;
+
+static int doubled(void *arg, mz_db *db, const mz_payroll_basis *b, const char *month,
+                   mz_payroll_amount *out, mz_error *err)
+{
+    pricing *p = arg;
+    (void)month;
+    (void)err;
+    if (db == p->main)
+        p->on_main++;
+    else
+        p->elsewhere++;
+    *out = (mz_payroll_amount){.amount_fen = b->stored_amount_fen * 2, .standard_fen = 1};
+    return 1;
+}
+
+/* With the database's URL the regular lines of each batch are read and priced on a second
+ * connection while the first writes the batch before: the same lines, each priced once, none
+ * on the writing connection; batches of 7 leave a short last one. */
+static void test_two_connections(void **state)
+{
+    tdb *t = tdb_get(state);
+    enum { N = 300 };
+    int64_t total = enroll_many(t, N);
+    tdb_exec(t->db, "UPDATE enrollments SET basis_category = 'dibao'");
+    pricing p = {.main = t->db};
+    mz_payroll_options o = {
+        .batch_size = 7, .stale_seconds = 120, .amount = doubled, .amount_arg = &p, .url = t->url};
+    json_t *out = NULL;
+    mz_error err;
+    mz_error_clear(&err);
+    assert_int_equal(mz_payroll_run(t->db, &t->cli, "2026-04", &o, &out, &err), 0);
+    assert_int_equal(jint(out, "lines_added"), N);
+    json_decref(out);
+    assert_paid_once(t, N, 2 * total);
+    assert_int_equal(p.elsewhere, N);
+    assert_int_equal(p.on_main, 0);
+    assert_int_equal(
+        q(t, "SELECT COUNT(*) FROM payment_lines WHERE month = ? AND standard_fen = 1", "2026-04"),
+        N);
+    /* A URL that cannot be opened: the run reads and writes in turn, with the same result. */
+    mz_payroll_options bad = o;
+    bad.url = "sqlite:/nonexistent-dir/x.db";
+    p.elsewhere = 0;
+    assert_int_equal(mz_payroll_run(t->db, &t->cli, "2026-05", &bad, &out, &err), 0);
+    json_decref(out);
+    assert_int_equal(p.on_main, N);
+    assert_int_equal(p.elsewhere, 0);
+}
+
 #define BOTH(fn)                                                                                   \
     {"sqlite/" #fn, fn, setup_sqlite, tdb_teardown, NULL},                                         \
     {                                                                                              \
@@ -502,9 +568,16 @@ static void test_crash_resume(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        BOTH(test_idempotent_with_totals), BOTH(test_back_pay),     BOTH(test_recovery_after_death),
-        BOTH(test_approve_and_export),     BOTH(test_unique_line),  BOTH(test_concurrent_start),
-        BOTH(test_concurrent_midway),      BOTH(test_crash_resume),
+        BOTH(test_idempotent_with_totals),
+        BOTH(test_back_pay),
+        BOTH(test_recovery_after_death),
+        BOTH(test_approve_and_export),
+        BOTH(test_unique_line),
+        BOTH(test_concurrent_start),
+        BOTH(test_concurrent_midway),
+        BOTH(test_crash_resume),
+        BOTH(test_crash_resume_two_connections),
+        BOTH(test_two_connections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
