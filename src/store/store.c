@@ -614,8 +614,6 @@ void mz_db_batch_cache(mz_db *db, int on)
 {
     if (mz_db_kind_of(db) != MZ_DB_SQLITE)
         return;
-    mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112; "
-                        "PRAGMA wal_autocheckpoint = 16384"
-                      : "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456; "
-                        "PRAGMA wal_autocheckpoint = 1000");
+    mz_db_exec(db, on ? "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384"
+                      : "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000");
 }

@@ -118,8 +118,7 @@ int mz_db_query_text(mz_db *db, char **out, const char *sql, const char *types, 
 /*
  * For a batch job's connection: on SQLite a page cache of 256 MB (on = 1) —
  * a city's tables outgrow the default 2 MB many times over, and a long
- * transaction's pages would otherwise spill to the WAL and be read back —, a
- * memory map of up to 2 GB of the file (reads without copies into the cache)
+ * transaction's pages would otherwise spill to the WAL and be read back —
  * and a checkpoint of the WAL every 64 MB
  * instead of every 4 MB (a job of many transactions copied pages into the
  * database file and synced it mid-run); or the defaults again (on = 0).  Nothing on PostgreSQL,
