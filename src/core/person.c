@@ -5,6 +5,7 @@
 #include "core/person.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -820,13 +821,29 @@ static void put_person(mz_buf *b, mz_stmt *st)
     put_str(b, ",\"updated_at\":", mz_stmt_text(st, 17));
 }
 
+/* A household of the profile: its text in the households buffer, and its sort key. */
+struct membership {
+    char joined_on[11]; /* YYYY-MM-DD (validated dates) */
+    int64_t member;     /* household_members.id */
+    size_t at, len;
+};
+
+static int membership_cmp(const void *a, const void *b)
+{
+    const struct membership *x = a, *y = b;
+    int c = strcmp(x->joined_on, y->joined_on);
+    return c ? c : (x->member > y->member) - (x->member < y->member);
+}
+
 int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, mz_buf *out, mz_error *err)
 {
     size_t start = out->len;
     char scope[16], today[11];
     int64_t current_member = 0;
-    int rc, found = 0, n = 0, current = 0;
+    int rc, found = 0, current = 0;
     mz_buf households, household;
+    struct membership first[4], *rows = first;
+    size_t n = 0, cap = sizeof first / sizeof first[0];
     mz_registry_scope(actor, scope);
     today_text(today);
     /*
@@ -846,13 +863,14 @@ int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, mz_buf *out,
         "LEFT JOIN households h ON h.id = m.household_id AND h.region_code LIKE ? "
         "LEFT JOIN regions r ON r.code = h.region_code "
         "LEFT JOIN persons hp ON hp.id = h.head_person_id "
-        "WHERE p.id = ? AND (h.id IS NOT NULL OR (m.id IS NULL AND p.created_region LIKE ?)) "
-        "ORDER BY m.joined_on, m.id",
+        "WHERE p.id = ? AND (h.id IS NOT NULL OR (m.id IS NULL AND p.created_region LIKE ?))",
         "tit", scope, id, scope);
     if (st == NULL)
         return mz_error_internal(err, mz_db_errmsg(db));
-    /* The households array and the current household are written aside while the rows come:
-     * the person object, written first, ends with the current household. */
+    /* The households and the current household are written aside while the rows come: the
+     * person object, written first, ends with the current household.  The households are put
+     * in order (joined_on, then membership) afterwards: an ORDER BY would have SQLite build and
+     * drop a sorter for the one or two rows of a person (4 % of a profile's instructions). */
     mz_buf_init(&households);
     mz_buf_init(&household);
     while ((rc = mz_stmt_step(st)) == MZ_DB_ROW) {
@@ -878,8 +896,16 @@ int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, mz_buf *out,
             current = 1;
             current_member = member;
         }
-        put_int(&households,
-                n++ ? ",{\"household_id\":" : "{\"household_id\":", mz_stmt_int64(st, H));
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            rows = rows == first ? memcpy(mz_malloc(cap * sizeof *rows), first, sizeof first)
+                                 : mz_realloc(rows, cap * sizeof *rows);
+        }
+        struct membership *row = &rows[n++];
+        snprintf(row->joined_on, sizeof row->joined_on, "%s", joined);
+        row->member = member;
+        row->at = households.len;
+        put_int(&households, "{\"household_id\":", mz_stmt_int64(st, H));
         put_str(&households, ",\"region_code\":", mz_stmt_text(st, H + 1));
         put_str(&households, ",\"region_name\":", mz_stmt_text(st, H + 2));
         put_str(&households, ",\"address\":", mz_stmt_text(st, H + 3));
@@ -888,6 +914,7 @@ int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, mz_buf *out,
         put_str(&households, ",\"joined_on\":", joined);
         put_str(&households, ",\"left_on\":", left);
         mz_buf_putc(&households, '}');
+        row->len = households.len - row->at;
     }
     mz_stmt_finalize(st);
     if (rc < 0) {
@@ -904,17 +931,24 @@ int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, mz_buf *out,
     else
         mz_buf_puts(out, "null");
     mz_buf_puts(out, "},\"households\":[");
-    if (households.len)
-        mz_buf_append(out, households.data, households.len);
+    qsort(rows, n, sizeof *rows, membership_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            mz_buf_putc(out, ',');
+        mz_buf_append(out, households.data + rows[i].at, rows[i].len);
+    }
     mz_buf_puts(out, "],\"history\":");
     if (mz_registry_history_write(db, "person", id, 200, "person.view_id", out, err) < 0)
         goto fail;
-    mz_buf_cleanup(&households);
-    mz_buf_cleanup(&household);
-    return 0;
+    rc = 0;
+    goto out;
 fail:
     mz_buf_truncate(out, start);
+    rc = -1;
+out:
+    if (rows != first)
+        mz_free(rows);
     mz_buf_cleanup(&households);
     mz_buf_cleanup(&household);
-    return -1;
+    return rc;
 }

@@ -986,6 +986,27 @@ static void test_profile_text(void **state)
     assert_true(json_is_null(json_object_get(hh, "left_on")));
     assert_int_equal(jint(json_object_get(json_object_get(out, "person"), "household"), "id"), hid);
     json_decref(out);
+
+    /* The households in the order of joined_on, then of membership, whatever the order the
+     * memberships were recorded in: a second membership, moved before the first by hand. */
+    assert_int_equal(leave(t, &c.county, hid, pid, "2022-01-01", &err), 0);
+    int64_t h2 =
+        make_household(t, &c.tw, FENGHUANG, idn("32130219600101003", head), "周一", "2020-01-01");
+    assert_int_equal(add_member(t, &c.county, h2, pid, NULL, "other", "2022-01-01", NULL, &err), 0);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "UPDATE household_members SET joined_on = '2020-06-01' WHERE household_id = %lld "
+             "AND person_id = %lld",
+             (long long)h2, (long long)pid);
+    tdb_exec(t->db, sql);
+    assert_int_equal(profile(t, &c.county, pid, &out, &err), 0);
+    json_t *list = json_object_get(out, "households");
+    assert_int_equal(json_array_size(list), 2);
+    assert_int_equal(jint(json_array_get(list, 0), "household_id"), h2);
+    assert_string_equal(tdb_jstr(json_array_get(list, 0), "joined_on"), "2020-06-01");
+    assert_int_equal(jint(json_array_get(list, 1), "household_id"), hid);
+    assert_int_equal(jint(json_object_get(json_object_get(out, "person"), "household"), "id"), h2);
+    json_decref(out);
 }
 
 /* ---- economic items and the snapshot -------------------------------------------- */
