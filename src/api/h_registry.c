@@ -323,15 +323,17 @@ static int add_cases(mz_req *req, json_t *profile, int64_t household_id, mz_erro
     return 0;
 }
 
-/* The profile is written straight into the answer (mz_person_profile), its cases after it. */
+/* The profile is written straight into the answer (mz_person_profile), its cases after it:
+ * none to read when no case names the person as its applicant. */
 void mz_h_person_profile(mz_req *req, mz_res *res)
 {
     mz_error err;
     int64_t id;
+    int applied = 0;
     json_t *cases = NULL;
     if (mz_req_param_id(req, 0, &id, &err) < 0 ||
-        mz_person_profile(req->db, &req->actor, id, &res->body, &err) < 0 ||
-        profile_cases(req, 0, id, &cases, &err) < 0) {
+        mz_person_profile(req->db, &req->actor, id, &res->body, &applied, &err) < 0 ||
+        (applied && profile_cases(req, 0, id, &cases, &err) < 0)) {
         mz_res_error(res, &err);
         return;
     }
@@ -339,6 +341,8 @@ void mz_h_person_profile(mz_req *req, mz_res *res)
         mz_buf_puts(&res->body, ",\"cases\":");
         mz_json_dump(&res->body, cases);
         json_decref(cases);
+    } else if (!applied && mz_actor_can(&req->actor, "case:case:read")) {
+        mz_buf_puts(&res->body, ",\"cases\":[]");
     }
     mz_buf_putc(&res->body, '}');
     res->status = 200;

@@ -129,9 +129,13 @@ int mz_person_list(mz_db *db, const mz_actor *actor, const mz_person_filter *f, 
  * appended to out — written straight from the statements' columns, the bytes
  * mz_json_dump would write for the same values — with the object left open:
  * later modules add their sections ("cases", …) as further members and the
- * caller closes it with '}'.  On an error out is as it was.
+ * caller closes it with '}'.  On an error out is as it was.  *applied (applied
+ * may be NULL) tells whether any case (事项), in any region, names the person
+ * as its applicant: when none does, a caller adding the person's cases has
+ * none to look for.
  */
-int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, mz_buf *out, mz_error *err);
+int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, mz_buf *out, int *applied,
+                      mz_error *err);
 
 /* ---- helpers shared with household.c ---- */
 

@@ -81,7 +81,7 @@ static int profile(tdb *t, const mz_actor *a, int64_t id, json_t **out, mz_error
     mz_buf b;
     mz_buf_init(&b);
     mz_buf_puts(&b, "before");
-    int rc = mz_person_profile(t->db, a, id, &b, err);
+    int rc = mz_person_profile(t->db, a, id, &b, NULL, err);
     if (rc < 0) {
         assert_string_equal(b.data, "before");
         mz_buf_cleanup(&b);
