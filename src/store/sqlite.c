@@ -340,6 +340,17 @@ static void sq_finalize(mz_stmt *base)
     mz_free(st);
 }
 
+/* The pager's data version (SQLITE_FCNTL_DATA_VERSION): it changes with every commit to the
+ * file, this connection's and those of other connections and processes (seen when a
+ * transaction begins). */
+static int64_t sq_data_version(mz_db *db)
+{
+    unsigned int v = 0;
+    if (sqlite3_file_control(handle_of(db), "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK)
+        return -1;
+    return v;
+}
+
 static const struct mz_db_ops sqlite_ops = {
     .kind = MZ_DB_SQLITE,
     .name = "sqlite",
@@ -361,6 +372,7 @@ static const struct mz_db_ops sqlite_ops = {
     .int64 = sq_column_int64,
     .changes = sq_changes,
     .finalize = sq_finalize,
+    .data_version = sq_data_version,
 };
 
 /*

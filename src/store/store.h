@@ -74,6 +74,19 @@ void mz_db_begin_read(mz_db *db);
 void mz_db_end_read(mz_db *db);
 
 /*
+ * A per-connection memo for what nearly every request reads the same (a role's
+ * permissions): mz_db_memo_put remembers len bytes under key; mz_db_memo_get
+ * returns them (with *len) only while the database is unchanged since — on
+ * SQLite its data version, which every commit by any connection of any process
+ * changes, read after a statement of the current transaction has run, so that
+ * what is returned is what that transaction would read — and NULL otherwise.
+ * PostgreSQL cannot tell: nothing is remembered there.  Up to 8 keys per
+ * connection.
+ */
+const void *mz_db_memo_get(mz_db *db, const char *key, size_t *len);
+void mz_db_memo_put(mz_db *db, const char *key, const void *data, size_t len);
+
+/*
  * Prepares one statement with '?' placeholders; NULL on error (see errmsg).
  * PostgreSQL sees the SQL only at the first step: errors in it surface there,
  * and the column count is 0 until then.
