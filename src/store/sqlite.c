@@ -342,11 +342,13 @@ static void sq_finalize(mz_stmt *base)
 
 /* The pager's data version (SQLITE_FCNTL_DATA_VERSION): it changes with every commit to the
  * file, this connection's and those of other connections and processes (seen when a
- * transaction begins). */
+ * transaction begins).  Not inside a write transaction, whose own changes it does not count
+ * until they are committed. */
 static int64_t sq_data_version(mz_db *db)
 {
     unsigned int v = 0;
-    if (sqlite3_file_control(handle_of(db), "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK)
+    if (sqlite3_txn_state(handle_of(db), "main") == SQLITE_TXN_WRITE ||
+        sqlite3_file_control(handle_of(db), "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK)
         return -1;
     return v;
 }

@@ -80,8 +80,9 @@ void mz_db_end_read(mz_db *db);
  * SQLite its data version, which every commit by any connection of any process
  * changes, read after a statement of the current transaction has run, so that
  * what is returned is what that transaction would read — and NULL otherwise.
- * PostgreSQL cannot tell: nothing is remembered there.  Up to 8 keys per
- * connection.
+ * Nothing is remembered or returned inside a write transaction (its own
+ * changes are not committed yet), nor on PostgreSQL, which cannot tell.  Up to
+ * 8 keys per connection.
  */
 const void *mz_db_memo_get(mz_db *db, const char *key, size_t *len);
 void mz_db_memo_put(mz_db *db, const char *key, const void *data, size_t len);

@@ -680,6 +680,18 @@ static void test_role_permissions_seen_at_once(void **state)
     assert_false(mz_actor_can(&a, "case:case:act"));
     assert_false(mz_actor_can(&a, "sys:audit:verify"));
     assert_int_equal(a.nperms, 11);
+    /* Inside a write transaction its own uncommitted change counts. */
+    tdb_begin(t);
+    assert_int_equal(mz_db_run(t->db, NULL,
+                               "INSERT INTO role_permissions (role_code, permission) VALUES "
+                               "('auditor', 'case:case:act')",
+                               ""),
+                     MZ_DB_OK);
+    assert_int_equal(mz_auth_bearer(t->db, token, &a, &err), 0);
+    assert_true(mz_actor_can(&a, "case:case:act"));
+    mz_db_rollback(t->db);
+    assert_int_equal(mz_auth_bearer(t->db, token, &a, &err), 0);
+    assert_false(mz_actor_can(&a, "case:case:act"));
 
     /* A session's actor too, after a change by the other connection. */
     char stoken[MZ_TOKEN_LEN + 1], csrf[MZ_TOKEN_LEN + 1], got[MZ_TOKEN_LEN + 1];
