@@ -101,6 +101,9 @@ int mz_req_param_id(const mz_req *req, int i, int64_t *out, mz_error *err);
 void mz_res_json(mz_res *res, int status, json_t *j);
 void mz_res_error(mz_res *res, const mz_error *err);
 void mz_res_empty(mz_res *res, int status);
+/* The content type of JSON answers, for a handler that writes its JSON into res->body itself
+ * (the person profile). */
+#define MZ_JSON_TYPE "application/json; charset=utf-8"
 
 /* ---- request bodies (body.c) ---- */
 /* MZ_T_TEXT is a string that may span lines (tab, CR, LF allowed); no other

@@ -93,7 +93,7 @@ int mz_req_param_id(const mz_req *req, int i, int64_t *out, mz_error *err)
 void mz_res_json(mz_res *res, int status, json_t *j)
 {
     res->status = status;
-    res->content_type = "application/json; charset=utf-8";
+    res->content_type = MZ_JSON_TYPE;
     mz_buf_cleanup(&res->body);
     if (j)
         mz_json_dump(&res->body, j);

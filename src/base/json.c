@@ -4,6 +4,7 @@
 #include "base/json.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * JSON written straight into a buffer: the same bytes as
@@ -64,6 +65,19 @@ static void dump_integer(mz_buf *b, json_int_t v)
     if (v < 0)
         *--p = '-';
     mz_buf_append(b, p, (size_t)(d + sizeof d - p));
+}
+
+void mz_json_put_str(mz_buf *b, const char *s)
+{
+    if (s == NULL)
+        mz_buf_append(b, "null", 4);
+    else
+        dump_string(b, s, strlen(s));
+}
+
+void mz_json_put_int(mz_buf *b, int64_t v)
+{
+    dump_integer(b, (json_int_t)v);
 }
 
 void mz_json_dump(mz_buf *b, json_t *j)

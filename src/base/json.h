@@ -6,6 +6,7 @@
 #define MZ_BASE_JSON_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "base/mem.h"
 
@@ -15,5 +16,14 @@
  * escaped as jansson escapes them.
  */
 void mz_json_dump(mz_buf *b, json_t *j);
+
+/*
+ * For answers written straight from a statement's columns, byte for byte as
+ * mz_json_dump writes the same values: s as a JSON string (escaped as above),
+ * or null when s is NULL; an integer.  The caller writes the punctuation and
+ * keys; s must be valid UTF-8 (text the store accepted).
+ */
+void mz_json_put_str(mz_buf *b, const char *s);
+void mz_json_put_int(mz_buf *b, int64_t v);
 
 #endif

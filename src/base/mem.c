@@ -248,6 +248,14 @@ void mz_buf_printf(mz_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+void mz_buf_truncate(mz_buf *b, size_t len)
+{
+    if (b->data == NULL || len > b->len)
+        return;
+    b->len = len;
+    b->data[len] = '\0';
+}
+
 char *mz_buf_steal(mz_buf *b)
 {
     char *s = b->data ? b->data : mz_strdup("");

@@ -48,6 +48,8 @@ void mz_buf_puts(mz_buf *b, const char *s);
 void mz_buf_putc(mz_buf *b, char c);
 void mz_buf_printf(mz_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mz_buf_vprintf(mz_buf *b, const char *fmt, va_list ap);
+/* Shortens b to its first len bytes (len <= b->len). */
+void mz_buf_truncate(mz_buf *b, size_t len);
 /* Hands the string to the caller (free with mz_free); b is empty afterwards. */
 char *mz_buf_steal(mz_buf *b);
 

@@ -719,8 +719,8 @@ int mz_payroll_run(mz_db *db, const mz_actor *actor, const char *month,
         j.lines.texts = mz_arena_new();
         /* A second connection for the regular phase when the caller names the database; without
          * one (it could not be opened) the phase reads and writes in turn on this one. */
-        if (opt && opt->url && (j.rdb = mz_db_open(opt->url, emsg, sizeof emsg)) != NULL)
-            mz_db_batch_cache(j.rdb, MZ_BATCH_READS);
+        if (opt && opt->url)
+            j.rdb = mz_db_open(opt->url, emsg, sizeof emsg);
         int rc = apply_ends(&j, err) < 0 || regular_phase(&j, err) < 0 ||
                          phase(&j, "back_pay", back_pay_batch, err) < 0 ||
                          phase(&j, "recovery", recovery_batch, err) < 0 || finish(&j, err) < 0

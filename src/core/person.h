@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/mem.h"
 #include "core/actor.h"
 #include "store/store.h"
 
@@ -124,11 +125,17 @@ int mz_person_list(mz_db *db, const mz_actor *actor, const mz_person_filter *f, 
 /*
  * Everything about a person: {"person": Person, "households": [the
  * memberships in households of the actor's subtree, with dates], "history":
- * [audit entries of changes to the person, newest first]}.  Later modules
- * add their sections ("applications", "enrollments", "payments") as further
- * keys.
+ * [audit entries of changes to the person, newest first]}, as JSON text
+ * appended to out — written straight from the statements' columns, the bytes
+ * mz_json_dump would write for the same values — with the object left open:
+ * later modules add their sections ("cases", …) as further members and the
+ * caller closes it with '}'.  On an error out is as it was.  *applied (applied
+ * may be NULL) tells whether any case (事项), in any region, names the person
+ * as its applicant: when none does, a caller adding the person's cases has
+ * none to look for.
  */
-int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, json_t **out, mz_error *err);
+int mz_person_profile(mz_db *db, const mz_actor *actor, int64_t id, mz_buf *out, int *applied,
+                      mz_error *err);
 
 /* ---- helpers shared with household.c ---- */
 
@@ -154,5 +161,8 @@ char *mz_registry_like(const char *q);
 /* Audit entries about one object, newest first, at most limit. */
 int mz_registry_history(mz_db *db, const char *object_type, int64_t id, int limit,
                         const char *exclude_action, json_t **out, mz_error *err);
+/* The same entries as a JSON array appended to out (as mz_json_dump writes them). */
+int mz_registry_history_write(mz_db *db, const char *object_type, int64_t id, int limit,
+                              const char *exclude_action, mz_buf *out, mz_error *err);
 
 #endif

@@ -43,6 +43,21 @@ struct mz_db_ops {
     int (*copy_begin)(mz_db *db, const char *sql);
     int (*copy_data)(mz_db *db, const char *data, size_t len);
     int (*copy_end)(mz_db *db, const char *message);
+    /*
+     * A number that changes whenever the database file changes, by this connection or by any
+     * other in any process, as of the current (or, outside one, the last) transaction; -1
+     * when the engine cannot tell (PostgreSQL: NULL op).  For mz_db_memo_get.
+     */
+    int64_t (*data_version)(mz_db *db);
+};
+
+/* One remembered value of mz_db_memo_put. */
+#define MZ_DB_MEMOS 8
+struct mz_db_memo {
+    char *key; /* NULL: empty */
+    void *data;
+    size_t len;
+    int64_t version; /* data_version when it was put */
 };
 
 struct mz_db {
@@ -56,6 +71,8 @@ struct mz_db {
     int tx_error;
     int read_tx; /* a read snapshot (mz_db_begin_read) is open */
     char errmsg[512];
+    struct mz_db_memo memo[MZ_DB_MEMOS];
+    int memo_next; /* the slot a new key takes */
 };
 
 struct mz_stmt {

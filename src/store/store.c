@@ -51,8 +51,55 @@ mz_db *mz_db_open(const char *url, char *err, size_t errlen)
 
 void mz_db_close(mz_db *db)
 {
-    if (db != NULL)
-        db->ops->close(db);
+    if (db == NULL)
+        return;
+    for (int i = 0; i < MZ_DB_MEMOS; i++) {
+        mz_free(db->memo[i].key);
+        mz_free(db->memo[i].data);
+    }
+    db->ops->close(db);
+}
+
+static int64_t data_version(mz_db *db)
+{
+    return db->ops->data_version ? db->ops->data_version(db) : -1;
+}
+
+const void *mz_db_memo_get(mz_db *db, const char *key, size_t *len)
+{
+    int64_t v = data_version(db);
+    if (v < 0)
+        return NULL;
+    for (int i = 0; i < MZ_DB_MEMOS; i++) {
+        struct mz_db_memo *m = &db->memo[i];
+        if (m->key && m->version == v && strcmp(m->key, key) == 0) {
+            *len = m->len;
+            return m->data;
+        }
+    }
+    return NULL;
+}
+
+void mz_db_memo_put(mz_db *db, const char *key, const void *data, size_t len)
+{
+    int64_t v = data_version(db);
+    if (v < 0)
+        return;
+    struct mz_db_memo *m = NULL;
+    for (int i = 0; i < MZ_DB_MEMOS && m == NULL; i++)
+        if (db->memo[i].key && strcmp(db->memo[i].key, key) == 0)
+            m = &db->memo[i];
+    if (m == NULL) {
+        m = &db->memo[db->memo_next];
+        db->memo_next = (db->memo_next + 1) % MZ_DB_MEMOS;
+        mz_free(m->key);
+        m->key = mz_strdup(key);
+    }
+    mz_free(m->data);
+    m->data = mz_malloc(len ? len : 1);
+    memcpy(m->data, data, len);
+    m->len = len;
+    m->version = v;
 }
 
 mz_db_kind mz_db_kind_of(const mz_db *db)
@@ -616,18 +663,14 @@ void mz_db_batch_cache(mz_db *db, int mode)
         return;
     switch (mode) {
     case MZ_BATCH_WRITES:
-        mz_db_exec(db, "PRAGMA cache_size = -262144; PRAGMA mmap_size = 2147418112; "
-                       "PRAGMA wal_autocheckpoint = 16384");
+        mz_db_exec(db, "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384");
         break;
     case MZ_BATCH_SMALL_WRITES:
-        mz_db_exec(db, "PRAGMA cache_size = -16384; PRAGMA mmap_size = 2147418112; "
-                       "PRAGMA wal_autocheckpoint = 16384; PRAGMA temp_store = MEMORY");
-        break;
-    case MZ_BATCH_READS:
-        mz_db_exec(db, "PRAGMA mmap_size = 2147418112");
+        mz_db_exec(db, "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 16384; "
+                       "PRAGMA temp_store = MEMORY");
         break;
     default:
-        mz_db_exec(db, "PRAGMA cache_size = -2000; PRAGMA mmap_size = 268435456; "
-                       "PRAGMA wal_autocheckpoint = 1000; PRAGMA temp_store = DEFAULT");
+        mz_db_exec(db, "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000; "
+                       "PRAGMA temp_store = DEFAULT");
     }
 }

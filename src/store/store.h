@@ -74,6 +74,20 @@ void mz_db_begin_read(mz_db *db);
 void mz_db_end_read(mz_db *db);
 
 /*
+ * A per-connection memo for what nearly every request reads the same (a role's
+ * permissions): mz_db_memo_put remembers len bytes under key; mz_db_memo_get
+ * returns them (with *len) only while the database is unchanged since — on
+ * SQLite its data version, which every commit by any connection of any process
+ * changes, read after a statement of the current transaction has run, so that
+ * what is returned is what that transaction would read — and NULL otherwise.
+ * Nothing is remembered or returned inside a write transaction (its own
+ * changes are not committed yet), nor on PostgreSQL, which cannot tell.  Up to
+ * 8 keys per connection.
+ */
+const void *mz_db_memo_get(mz_db *db, const char *key, size_t *len);
+void mz_db_memo_put(mz_db *db, const char *key, const void *data, size_t len);
+
+/*
  * Prepares one statement with '?' placeholders; NULL on error (see errmsg).
  * PostgreSQL sees the SQL only at the first step: errors in it surface there,
  * and the column count is 0 until then.
@@ -117,29 +131,28 @@ int mz_db_query_int64(mz_db *db, int64_t *out, const char *sql, const char *type
 int mz_db_query_text(mz_db *db, char **out, const char *sql, const char *types, ...);
 /*
  * A batch job's settings for its connection (SQLite; nothing on PostgreSQL, whose cache is
- * the server's), each chosen by a profile at 5 million persons:
+ * the server's), each chosen by a profile at 5 million persons.  Every connection reads
+ * through a memory map of up to 2 GB with SQLite's default cache of 2 MB, which is what reads
+ * that meet most pages once want (预核对, a member's department rows: with a cache of 256 MB,
+ * whose every new page the kernel must zero, a preview at 5 million persons took 186,000
+ * page faults instead of 51,000 and a third more CPU).
  *
  * MZ_BATCH_WRITES: a page cache of 256 MB — a long transaction's pages would otherwise spill
- *   to the WAL and be read back —, a memory map of up to 2 GB of the file (reads without
- *   copies) and a checkpoint of the WAL every 64 MB instead of every 4 MB (a job of many
- *   transactions copied pages into the database file and synced it mid-run).  Imports.
+ *   to the WAL and be read back — and a checkpoint of the WAL every 64 MB instead of every
+ *   4 MB (a job of many transactions copied pages into the database file and synced it
+ *   mid-run).  Imports.
  * MZ_BATCH_SMALL_WRITES: for a job of short transactions whose statements each change few
- *   rows, like the payroll's steps of 5,000 lines inserted 64 at a time: the map and the
- *   checkpoint as above, a cache of 16 MB (a step's changed pages fit; its reads meet most
- *   pages once, and a larger cache only costs the kernel's zeroing of each page it allocates:
- *   64,000 page faults of a payroll run with 256 MB, 17,000 with 16 MB), and statement
- *   journals in memory (temp_store = MEMORY): SQLite journals what a statement changes in
- *   pages its transaction had already changed, and past 64 KB it writes that journal to a
- *   temporary file — 140,000 writes of a payroll run.  Not for a statement that changes a
- *   whole table (a registry import's INSERT … SELECT), whose journal could then take as
- *   much memory as the table.
- * MZ_BATCH_READS: the 2 GB map only, SQLite's default 2 MB cache: for reads that meet most
- *   pages once (预核对: a member's department rows), where a large cache only costs the
- *   kernel's zeroing of every page it allocates (186,000 page faults of a preview at 5
- *   million persons with 256 MB, 51,000 with 2 MB, and a quarter less CPU).
+ *   rows, like the payroll's steps of 5,000 lines inserted 64 at a time: the checkpoint as
+ *   above, a cache of 16 MB (a step's changed pages fit; its reads meet most pages once, and
+ *   a larger cache only costs page faults: 64,000 of a payroll run with 256 MB, 17,000 with
+ *   16 MB), and statement journals in memory (temp_store = MEMORY): SQLite journals what a
+ *   statement changes in pages its transaction had already changed, and past 64 KB it
+ *   writes that journal to a temporary file — 140,000 writes of a payroll run.  Not for a
+ *   statement that changes a whole table (a registry import's INSERT … SELECT), whose
+ *   journal could then take as much memory as the table.
  * MZ_BATCH_OFF: the defaults again.
  */
-enum { MZ_BATCH_OFF, MZ_BATCH_WRITES, MZ_BATCH_SMALL_WRITES, MZ_BATCH_READS };
+enum { MZ_BATCH_OFF, MZ_BATCH_WRITES, MZ_BATCH_SMALL_WRITES };
 void mz_db_batch_cache(mz_db *db, int mode);
 
 /* Runs a statement that returns no rows; *changes (may be NULL) gets rows changed. */

@@ -236,3 +236,50 @@ test('核对 on a registered household is computed by the server from the regist
   expectStatus(adminProfile, 200, 'admin profile');
   assert.equal(adminProfile.json.cases, undefined, 'city_admin holds no case:case:read');
 });
+
+test("a person's profile lists the cases naming the person as applicant, within scope", async () => {
+  // A household of two; the wife applies.  The profile, written by the server straight from
+  // its statements, says "cases": [] for a person no case names, lists hers, and has no cases
+  // key for a caller without case rights.
+  const n = (Date.now() + 7) % 900;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const idn = (body) => body + '10X98765432'[[...body].reduce((a, c, i) => a + Number(c) * w[i], 0) % 11];
+  const head = idn(`321302197002${String(10 + (n % 18)).padStart(2, '0')}${String(101 + n).padStart(3, '0')}`);
+  const wife = idn(`321302197203${String(10 + (n % 18)).padStart(2, '0')}${String(100 + n).padStart(3, '0')}`);
+  let res = await post('/households', s.town, {
+    region_code: VILLAGE, address: '申请路2号', joined_on: '2020-01-01',
+    head: { id_number: head, name: '申请户主' },
+    members: [{ id_number: wife, name: '申请人"妻"', relation: 'spouse' }],
+  });
+  expectStatus(res, 201, 'household');
+  const hid = res.json.id;
+  const headId = res.json.head.person_id;
+  const members = await get(`/households/${hid}`, s.town);
+  expectStatus(members, 200, 'household');
+  const wifeId = members.json.members.find((m) => m.relation === 'spouse').person_id;
+
+  for (const pid of [headId, wifeId]) {
+    const p = await get(`/persons/${pid}/profile`, s.county);
+    expectStatus(p, 200, 'profile before');
+    assert.deepEqual(p.json.cases, [], 'no case names the person yet');
+  }
+  res = await post('/cases', s.village, {
+    case_type: 'dibao', household_id: hid, applicant_person_id: wifeId, applicant_name: '申请人"妻"', channel: 'village',
+  });
+  expectStatus(res, 201, 'case');
+  const cid = res.json.id;
+
+  for (const as of [s.county, s.town]) {
+    const p = await get(`/persons/${wifeId}/profile`, as);
+    expectStatus(p, 200, 'profile');
+    assert.deepEqual(p.json.cases.map((c) => [c.id, c.applicant_person_id, c.applicant_name, c.household_id]),
+      [[cid, wifeId, '申请人"妻"', hid]]);
+    assert.equal(p.json.person.name, '申请人"妻"');
+  }
+  const h = await get(`/persons/${headId}/profile`, s.county);
+  assert.deepEqual(h.json.cases, [], 'the case names the wife, not the head');
+  const a = await get(`/persons/${wifeId}/profile`, await admin());
+  expectStatus(a, 200, 'admin profile');
+  assert.equal(a.json.cases, undefined, 'city_admin holds no case:case:read');
+  expectError(await get(`/persons/${wifeId}/profile`, s.town2), 404, 'not_found');
+});

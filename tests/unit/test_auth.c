@@ -628,6 +628,88 @@ static void test_bearer(void **state)
     tdb_assert_err(err, 401, "unauthenticated", "");
 }
 
+/*
+ * A role's permissions are remembered per connection on SQLite (mz_db_memo_get), but a change
+ * to them is seen at once: by the next request on that connection whether another connection
+ * (another server process) or the same one made it, inside a request's read snapshot too.
+ */
+static void test_role_permissions_seen_at_once(void **state)
+{
+    tdb *t = tdb_get(state);
+    char token[MZ_TOKEN_LEN + 1], msg[256];
+    int64_t token_id = 0;
+    mz_actor a;
+    mz_error err;
+    int64_t id = tdb_user(t, "svc.perm", "auditor", "321300000000");
+    tdb_begin(t);
+    assert_int_equal(mz_token_create(t->db, &t->cli, id, "perm", token, &token_id, &err), 0);
+    tdb_commit(t);
+
+    for (int i = 0; i < 2; i++) { /* the second from the memo on SQLite */
+        mz_db_begin_read(t->db);
+        assert_int_equal(mz_auth_bearer(t->db, token, &a, &err), 0);
+        mz_db_end_read(t->db);
+        assert_int_equal(a.nperms, 12);
+        assert_string_equal(a.perms[0], "assist:enrollment:read");
+        assert_string_equal(a.perms[11], "sys:user:read");
+        assert_false(mz_actor_can(&a, "case:case:act"));
+    }
+
+    mz_db *other = mz_db_open(t->url, msg, sizeof msg);
+    assert_non_null(other);
+    assert_int_equal(mz_db_run(other, NULL,
+                               "INSERT INTO role_permissions (role_code, permission) VALUES "
+                               "('auditor', 'case:case:act')",
+                               ""),
+                     MZ_DB_OK);
+    mz_db_begin_read(t->db);
+    assert_int_equal(mz_auth_bearer(t->db, token, &a, &err), 0);
+    mz_db_end_read(t->db);
+    assert_true(mz_actor_can(&a, "case:case:act"));
+    assert_int_equal(a.nperms, 13);
+    assert_string_equal(a.perms[2], "case:case:act"); /* in order */
+    assert_int_equal(mz_auth_bearer(t->db, token, &a, &err), 0);
+    assert_true(mz_actor_can(&a, "case:case:act"));
+
+    assert_int_equal(mz_db_run(t->db, NULL,
+                               "DELETE FROM role_permissions WHERE role_code = 'auditor' AND "
+                               "permission IN ('case:case:act', 'sys:audit:verify')",
+                               ""),
+                     MZ_DB_OK);
+    assert_int_equal(mz_auth_bearer(t->db, token, &a, &err), 0);
+    assert_false(mz_actor_can(&a, "case:case:act"));
+    assert_false(mz_actor_can(&a, "sys:audit:verify"));
+    assert_int_equal(a.nperms, 11);
+    /* Inside a write transaction its own uncommitted change counts. */
+    tdb_begin(t);
+    assert_int_equal(mz_db_run(t->db, NULL,
+                               "INSERT INTO role_permissions (role_code, permission) VALUES "
+                               "('auditor', 'case:case:act')",
+                               ""),
+                     MZ_DB_OK);
+    assert_int_equal(mz_auth_bearer(t->db, token, &a, &err), 0);
+    assert_true(mz_actor_can(&a, "case:case:act"));
+    mz_db_rollback(t->db);
+    assert_int_equal(mz_auth_bearer(t->db, token, &a, &err), 0);
+    assert_false(mz_actor_can(&a, "case:case:act"));
+
+    /* A session's actor too, after a change by the other connection. */
+    char stoken[MZ_TOKEN_LEN + 1], csrf[MZ_TOKEN_LEN + 1], got[MZ_TOKEN_LEN + 1];
+    assert_int_equal(login(t, "svc.perm", TDB_PASSWORD, stoken, csrf, &a, &err), 0);
+    assert_int_equal(mz_auth_session(t->db, &t->sec, stoken, &a, got, &err), 0);
+    assert_false(mz_actor_can(&a, "sys:audit:verify"));
+    assert_int_equal(mz_db_run(other, NULL,
+                               "INSERT INTO role_permissions (role_code, permission) VALUES "
+                               "('auditor', 'sys:audit:verify')",
+                               ""),
+                     MZ_DB_OK);
+    mz_db_begin_read(t->db);
+    assert_int_equal(mz_auth_session(t->db, &t->sec, stoken, &a, got, &err), 0);
+    mz_db_end_read(t->db);
+    assert_true(mz_actor_can(&a, "sys:audit:verify"));
+    mz_db_close(other);
+}
+
 #define BOTH(fn)                                                                                   \
     {"sqlite/" #fn, fn, setup_sqlite, tdb_teardown, NULL},                                         \
     {                                                                                              \
@@ -653,6 +735,7 @@ int main(void)
         BOTH(test_session_idle_timeout),
         BOTH(test_session_disabled_user_and_logout),
         BOTH(test_bearer),
+        BOTH(test_role_permissions_seen_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 
 #include "base/date.h"
 #include "base/idnum.h"
+#include "base/json.h"
 #include "core/household.h"
 #include "core/person.h"
 
@@ -49,6 +50,72 @@ static int64_t jint(json_t *o, const char *k)
     if (!json_is_integer(v))
         fail_msg("no integer %s", k);
     return (int64_t)json_integer_value(v);
+}
+
+/* The JSON text of a value as the API writes it. */
+static char *dumped(json_t *j)
+{
+    mz_buf b;
+    mz_buf_init(&b);
+    mz_json_dump(&b, j);
+    return mz_buf_steal(&b);
+}
+
+/* The text of member k of object o, as the API writes it. */
+static char *member_text(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (v == NULL)
+        fail_msg("no member %s", k);
+    return dumped(v);
+}
+
+/*
+ * mz_person_profile as the API answers it (its object closed), parsed.  The text is also
+ * checked byte for byte: it is what mz_json_dump writes for the parsed value, its "person" is
+ * mz_person_get's answer and its "history" mz_registry_history's; a failure leaves the buffer
+ * as it was.
+ */
+static int profile(tdb *t, const mz_actor *a, int64_t id, json_t **out, mz_error *err)
+{
+    mz_buf b;
+    mz_buf_init(&b);
+    mz_buf_puts(&b, "before");
+    int rc = mz_person_profile(t->db, a, id, &b, NULL, err);
+    if (rc < 0) {
+        assert_string_equal(b.data, "before");
+        mz_buf_cleanup(&b);
+        return rc;
+    }
+    mz_buf_putc(&b, '}');
+    assert_int_equal(strncmp(b.data, "before", 6), 0);
+    const char *text = b.data + 6;
+    json_error_t jerr;
+    *out = json_loads(text, 0, &jerr);
+    if (*out == NULL)
+        fail_msg("profile is not JSON (%s): %s", jerr.text, text);
+    char *again = dumped(*out);
+    assert_string_equal(again, text);
+    mz_free(again);
+
+    json_t *person = NULL, *history = NULL;
+    mz_error e2;
+    assert_int_equal(mz_person_get(t->db, a, id, &person, &e2), 0);
+    char *want = dumped(person), *got = member_text(*out, "person");
+    assert_string_equal(got, want);
+    mz_free(want);
+    mz_free(got);
+    assert_int_equal(mz_registry_history(t->db, "person", id, 200, "person.view_id", &history, &e2),
+                     0);
+    want = dumped(history);
+    got = member_text(*out, "history");
+    assert_string_equal(got, want);
+    mz_free(want);
+    mz_free(got);
+    json_decref(person);
+    json_decref(history);
+    mz_buf_cleanup(&b);
+    return 0;
 }
 
 /* Commits on success, rolls back on failure; returns rc. */
@@ -809,7 +876,7 @@ static void test_one_household_at_a_time(void **state)
     tdb_assert_err(err, 409, "conflict", "person_id");
 
     /* The person's profile shows both households with their dates. */
-    assert_int_equal(mz_person_profile(t->db, &c.tw, pid, &out, &err), 0);
+    assert_int_equal(profile(t, &c.tw, pid, &out, &err), 0);
     json_t *hh = json_object_get(out, "households");
     assert_int_equal(json_array_size(hh), 2);
     assert_int_equal(jint(json_array_get(hh, 0), "household_id"), h1);
@@ -822,7 +889,7 @@ static void test_one_household_at_a_time(void **state)
     json_decref(out);
 
     /* A person in one household only: the other township sees nothing of them. */
-    assert_int_equal(mz_person_profile(t->db, &c.twb, pid, &out, &err), -1);
+    assert_int_equal(profile(t, &c.twb, pid, &out, &err), -1);
     tdb_assert_err(err, 404, "not_found", "");
 
     /* After a move to 项里街道 each township's profile lists its own households only, and the
@@ -833,24 +900,112 @@ static void test_one_household_at_a_time(void **state)
         make_household(t, &c.twb, GUOYUAN, idn("32130219750101031", d), "韩一", "2020-01-01");
     assert_int_equal(leave(t, &c.tw, h2, pid, "2022-01-01", &err), 0);
     assert_int_equal(add_member(t, &c.county, h3, pid, NULL, "other", "2022-01-01", NULL, &err), 0);
-    assert_int_equal(mz_person_profile(t->db, &c.twb, pid, &out, &err), 0);
+    assert_int_equal(profile(t, &c.twb, pid, &out, &err), 0);
     hh = json_object_get(out, "households");
     assert_int_equal(json_array_size(hh), 1);
     assert_int_equal(jint(json_array_get(hh, 0), "household_id"), h3);
     assert_int_equal(jint(json_object_get(json_object_get(out, "person"), "household"), "id"), h3);
     json_decref(out);
-    assert_int_equal(mz_person_profile(t->db, &c.tw, pid, &out, &err), 0);
+    assert_int_equal(profile(t, &c.tw, pid, &out, &err), 0);
     hh = json_object_get(out, "households");
     assert_int_equal(json_array_size(hh), 2);
     assert_int_equal(jint(json_array_get(hh, 1), "household_id"), h2);
     assert_string_equal(tdb_jstr(json_array_get(hh, 1), "left_on"), "2022-01-01");
     assert_true(json_is_null(json_object_get(json_object_get(out, "person"), "household")));
     json_decref(out);
-    assert_int_equal(mz_person_profile(t->db, &c.county, pid, &out, &err), 0);
+    assert_int_equal(profile(t, &c.county, pid, &out, &err), 0);
     hh = json_object_get(out, "households");
     assert_int_equal(json_array_size(hh), 3);
     assert_int_equal(jint(json_array_get(hh, 2), "household_id"), h3);
     assert_int_equal(jint(json_object_get(json_object_get(out, "person"), "household"), "id"), h3);
+    json_decref(out);
+}
+
+/*
+ * The profile's text, written straight from the columns, for a person with every kind of
+ * value: quotes and backslashes in text (the name, the history's snapshots), a disability,
+ * activities, a death, no household (in scope by the township that created the person), then
+ * a household.  profile() compares it byte for byte with the JSON of the same values.
+ */
+static void test_profile_text(void **state)
+{
+    tdb *t = tdb_get(state);
+    struct cast c;
+    char id[19], head[19];
+    json_t *out = NULL;
+    mz_error err;
+
+    make_cast(t, &c);
+    mz_person_input in = pin(idn("32130219500101001", id), "王\"大\\伟\"");
+    in.disability_set = 1;
+    in.disability_kind = "mental";
+    in.disability_grade = 3;
+    in.self_care_set = 1;
+    in.self_care_activities = (1u << 1) | (1u << 2) | (1u << 4);
+    assert_int_equal(create_person(t, &c.tw, &in, NULL, &err), 0);
+    int64_t pid = person_id_of(t, id);
+    mz_person_input ch;
+    mz_person_input_init(&ch);
+    ch.name = "王\\二\"";
+    ch.serious_illness = 1;
+    tdb_begin(t);
+    assert_int_equal(tx_end(t, mz_person_update(t->db, &c.tw, pid, &ch, &out, &err)), 0);
+    json_decref(out);
+    tdb_begin(t);
+    assert_int_equal(tx_end(t, mz_person_record_death(t->db, &c.tw, pid, "2024-02-29", &err)), 0);
+
+    /* No household: the creating township and its county see the person, another does not. */
+    assert_int_equal(profile(t, &c.tw, pid, &out, &err), 0);
+    json_t *p = json_object_get(out, "person");
+    assert_string_equal(tdb_jstr(p, "name"), "王\\二\"");
+    assert_string_equal(tdb_jstr(p, "deceased_on"), "2024-02-29");
+    assert_int_equal(json_array_size(json_object_get(p, "self_care_unable_activities")), 3);
+    assert_true(json_is_null(json_object_get(p, "household")));
+    assert_int_equal(json_array_size(json_object_get(out, "households")), 0);
+    assert_int_equal(json_array_size(json_object_get(out, "history")), 3);
+    assert_null(json_object_get(out, "cases")); /* the API adds it */
+    json_decref(out);
+    assert_int_equal(profile(t, &c.county, pid, &out, &err), 0);
+    json_decref(out);
+    assert_int_equal(profile(t, &c.twb, pid, &out, &err), -1);
+    tdb_assert_err(err, 404, "not_found", "");
+    assert_int_equal(profile(t, &c.tw, pid + 1000, &out, &err), -1);
+    tdb_assert_err(err, 404, "not_found", "");
+
+    /* In a household of the other township: now only that township (and the county). */
+    int64_t hid =
+        make_household(t, &c.twb, GUOYUAN, idn("32130219600101002", head), "李\"一", "2020-01-01");
+    assert_int_equal(add_member(t, &c.county, hid, pid, NULL, "parent", "2021-03-01", NULL, &err),
+                     0);
+    assert_int_equal(profile(t, &c.tw, pid, &out, &err), -1);
+    tdb_assert_err(err, 404, "not_found", "");
+    assert_int_equal(profile(t, &c.twb, pid, &out, &err), 0);
+    json_t *hh = json_array_get(json_object_get(out, "households"), 0);
+    assert_int_equal(jint(hh, "household_id"), hid);
+    assert_string_equal(tdb_jstr(hh, "head_name"), "李\"一");
+    assert_true(json_is_null(json_object_get(hh, "left_on")));
+    assert_int_equal(jint(json_object_get(json_object_get(out, "person"), "household"), "id"), hid);
+    json_decref(out);
+
+    /* The households in the order of joined_on, then of membership, whatever the order the
+     * memberships were recorded in: a second membership, moved before the first by hand. */
+    assert_int_equal(leave(t, &c.county, hid, pid, "2022-01-01", &err), 0);
+    int64_t h2 =
+        make_household(t, &c.tw, FENGHUANG, idn("32130219600101003", head), "周一", "2020-01-01");
+    assert_int_equal(add_member(t, &c.county, h2, pid, NULL, "other", "2022-01-01", NULL, &err), 0);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "UPDATE household_members SET joined_on = '2020-06-01' WHERE household_id = %lld "
+             "AND person_id = %lld",
+             (long long)h2, (long long)pid);
+    tdb_exec(t->db, sql);
+    assert_int_equal(profile(t, &c.county, pid, &out, &err), 0);
+    json_t *list = json_object_get(out, "households");
+    assert_int_equal(json_array_size(list), 2);
+    assert_int_equal(jint(json_array_get(list, 0), "household_id"), h2);
+    assert_string_equal(tdb_jstr(json_array_get(list, 0), "joined_on"), "2020-06-01");
+    assert_int_equal(jint(json_array_get(list, 1), "household_id"), hid);
+    assert_int_equal(jint(json_object_get(json_object_get(out, "person"), "household"), "id"), h2);
     json_decref(out);
 }
 
@@ -1128,7 +1283,7 @@ static void test_masking_and_id_view(void **state)
     assert_int_equal(mz_household_list(t->db, &c.tw, &hf, &answers[1], &err), 0);
     assert_int_equal(mz_person_get(t->db, &c.tw, pid, &answers[2], &err), 0);
     assert_int_equal(mz_household_get(t->db, &c.tw, hid, &answers[3], &err), 0);
-    assert_int_equal(mz_person_profile(t->db, &c.tw, pid, &answers[4], &err), 0);
+    assert_int_equal(profile(t, &c.tw, pid, &answers[4], &err), 0);
     assert_int_equal(mz_household_profile(t->db, &c.tw, hid, &answers[5], &err), 0);
     for (int i = 0; i < 6; i++) {
         char *s = json_dumps(answers[i], 0);
@@ -1159,7 +1314,7 @@ static void test_masking_and_id_view(void **state)
              head, head);
     assert_int_equal(count(t, sql), 0);
     /* The view is not part of the person's history of changes. */
-    assert_int_equal(mz_person_profile(t->db, &c.tw, pid, &out, &err), 0);
+    assert_int_equal(profile(t, &c.tw, pid, &out, &err), 0);
     json_t *e;
     size_t i;
     json_array_foreach(json_object_get(out, "history"), i, e)
@@ -1281,6 +1436,7 @@ int main(void)
         BOTH(test_household_update),
         BOTH(test_membership_dating),
         BOTH(test_one_household_at_a_time),
+        BOTH(test_profile_text),
         BOTH(test_items_by_date),
         BOTH(test_snapshot_shape_and_audit),
         BOTH(test_masking_and_id_view),

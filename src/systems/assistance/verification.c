@@ -1672,9 +1672,8 @@ static void *pv_run(void *arg)
     loaded l;
     json_t **found = mz_calloc((size_t)batch, sizeof *found);
     loaded_init(&l, batch);
-    /* A city's department data is far bigger than the default 256 MB map: at 5 million
-     * persons the index lookups read mostly through pread without a larger one (store.h). */
-    mz_db_batch_cache(t->db, MZ_BATCH_READS);
+    /* No batch cache: the connection's 2 GB map and small cache suit reads that meet most
+     * pages once (store.h, mz_db_batch_cache). */
     t->rc = 0;
     for (int from = t->from; from < t->to && t->rc == 0; from += batch) {
         int n = t->to - from < batch ? t->to - from : batch;
@@ -1699,7 +1698,6 @@ static void *pv_run(void *arg)
             found[i] = NULL;
         }
     }
-    mz_db_batch_cache(t->db, MZ_BATCH_OFF);
     mz_free(found);
     loaded_cleanup(&l);
     mz_assist_params_cache_free(limits);
