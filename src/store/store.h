@@ -135,7 +135,7 @@ int mz_db_query_text(mz_db *db, char **out, const char *sql, const char *types, 
  * through a memory map of up to 2 GB with SQLite's default cache of 2 MB, which is what reads
  * that meet most pages once want (预核对, a member's department rows: with a cache of 256 MB,
  * whose every new page the kernel must zero, a preview at 5 million persons took 186,000
- * page faults instead of 51,000 and a third more CPU).
+ * page faults instead of 51,000 and a quarter more CPU).
  *
  * MZ_BATCH_WRITES: a page cache of 256 MB — a long transaction's pages would otherwise spill
  *   to the WAL and be read back — and a checkpoint of the WAL every 64 MB instead of every
