@@ -565,7 +565,7 @@ static int phase(job *j, const char *kind, mz_stmt *(*batch)(job *, int64_t), mz
  * decides its amounts on j->rdb, in a snapshot of its own taken once the
  * batch before was read.  The cursor keeps it from the lines being written,
  * and the lock row keeps any other process from writing lines.  At 5 million
- * persons reading and writing are each about half of the phase.
+ * persons reading and pricing a batch of 5,000 took 25-50 ms, writing it 75 ms.
  */
 typedef struct next_batch {
     job *j;
