@@ -620,6 +620,13 @@ static const char *pg_column_text(const mz_stmt *base, int col)
     return PQgetvalue(st->res, st->row, col);
 }
 
+static int pg_column_is_null(const mz_stmt *base, int col)
+{
+    const struct pg_stmt *st = cstmt_of(base);
+
+    return PQgetisnull(st->res, st->row, col);
+}
+
 static int64_t pg_column_int64(const mz_stmt *base, int col)
 {
     const struct pg_stmt *st = cstmt_of(base);
@@ -708,6 +715,7 @@ static const struct mz_db_ops pg_ops = {
     .column_count = pg_column_count,
     .column_name = pg_column_name,
     .text = pg_column_text,
+    .is_null = pg_column_is_null,
     .int64 = pg_column_int64,
     .changes = pg_changes,
     .finalize = pg_finalize,

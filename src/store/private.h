@@ -14,8 +14,10 @@
 
 struct mz_db_ops {
     mz_db_kind kind;
-    const char *name;      /* "sqlite" or "postgresql" */
-    const char *begin_sql; /* how this engine opens a write transaction */
+    const char *name;       /* "sqlite" or "postgresql" */
+    const char *begin_sql;  /* how this engine opens a write transaction */
+    const char *fk_off_sql; /* mz_db_begin_trusted: before begin_sql; NULL: nothing to do */
+    const char *fk_on_sql;  /* after the transaction ends */
     void (*close)(mz_db *db);
     int (*exec)(mz_db *db, const char *sql);
     int (*in_transaction)(const mz_db *db);
@@ -31,6 +33,7 @@ struct mz_db_ops {
     int (*column_count)(const mz_stmt *st);
     const char *(*column_name)(const mz_stmt *st, int col);
     const char *(*text)(const mz_stmt *st, int col); /* NULL for SQL NULL */
+    int (*is_null)(const mz_stmt *st, int col);      /* without converting the value */
     int64_t (*int64)(const mz_stmt *st, int col);
     int64_t (*changes)(const mz_stmt *st);
     void (*finalize)(mz_stmt *st);
@@ -70,6 +73,7 @@ struct mz_db {
      */
     int tx_error;
     int read_tx; /* a read snapshot (mz_db_begin_read) is open */
+    int fk_off;  /* mz_db_begin_trusted turned foreign keys off until the transaction ends */
     char errmsg[512];
     struct mz_db_memo memo[MZ_DB_MEMOS];
     int memo_next; /* the slot a new key takes */

@@ -308,6 +308,11 @@ static const char *sq_column_name(const mz_stmt *st, int col)
     return sqlite3_column_name(cstmt_of(st)->h, col);
 }
 
+static int sq_column_is_null(const mz_stmt *st, int col)
+{
+    return sqlite3_column_type(cstmt_of(st)->h, col) == SQLITE_NULL;
+}
+
 static const char *sq_column_text(const mz_stmt *st, int col)
 {
     sqlite3_stmt *h = cstmt_of(st)->h;
@@ -357,6 +362,8 @@ static const struct mz_db_ops sqlite_ops = {
     .kind = MZ_DB_SQLITE,
     .name = "sqlite",
     .begin_sql = "BEGIN IMMEDIATE",
+    .fk_off_sql = "PRAGMA foreign_keys = OFF",
+    .fk_on_sql = "PRAGMA foreign_keys = ON",
     .close = sq_close,
     .exec = sq_exec,
     .in_transaction = sq_in_transaction,
@@ -371,6 +378,7 @@ static const struct mz_db_ops sqlite_ops = {
     .column_count = sq_column_count,
     .column_name = sq_column_name,
     .text = sq_column_text,
+    .is_null = sq_column_is_null,
     .int64 = sq_column_int64,
     .changes = sq_changes,
     .finalize = sq_finalize,

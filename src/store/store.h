@@ -62,6 +62,17 @@ int mz_db_rollback(mz_db *db);
 int mz_db_in_transaction(const mz_db *db);
 
 /*
+ * A write transaction in which SQLite does not enforce foreign keys (on
+ * PostgreSQL, mz_db_begin): for a bulk writer whose every reference is to a row
+ * that it saw itself in this transaction or its read snapshot and that nothing
+ * deletes.  Enforcement is what makes SQLite keep a statement journal — a copy
+ * of every page a multi-row INSERT changes — so without it such a writer does
+ * about a third less work (the payroll's lines, BENCHMARKS.md).  It is on again
+ * when the transaction ends, whichever way.
+ */
+int mz_db_begin_trusted(mz_db *db);
+
+/*
  * A read snapshot for work that only reads: on SQLite a deferred BEGIN, so
  * that all its statements share one WAL read lock and one view of the data
  * instead of taking a lock each; on PostgreSQL nothing (each statement reads
