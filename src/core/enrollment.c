@@ -331,14 +331,16 @@ int mz_enrollment_apply_deaths(mz_db *db, const mz_actor *actor, int64_t *stoppe
     /* Personal enrollments of a dead person; household ones whose current members all died. */
     static const char sql[] =
         /* Both branches start from the recorded deaths, few rows in the partial index
-         * persons_deceased (migration 015), whatever plan the planner would otherwise guess. */
+         * persons_deceased (migration 015), whatever plan the planner would otherwise guess;
+         * the unary + keeps SQLite from reading every household enrollment through
+         * enrollments_person for "person_id IS NULL" (25 ms at 5 million persons). */
         "SELECT e.id, (SELECT deceased_on FROM persons WHERE id = e.person_id) FROM enrollments e "
         "WHERE e.status <> 'stopped' AND e.person_id IN (SELECT id FROM persons WHERE "
         "deceased_on IS NOT NULL) "
         "UNION ALL "
         "SELECT e.id, MAX(p.deceased_on) FROM enrollments e JOIN household_members m ON "
         "m.household_id = e.household_id AND m.left_on IS NULL JOIN persons p ON p.id = "
-        "m.person_id WHERE e.person_id IS NULL AND e.status <> 'stopped' AND e.household_id IN "
+        "m.person_id WHERE +e.person_id IS NULL AND e.status <> 'stopped' AND e.household_id IN "
         "(SELECT dm.household_id FROM household_members dm WHERE dm.left_on IS NULL AND "
         "dm.person_id IN (SELECT id FROM persons WHERE deceased_on IS NOT NULL)) GROUP BY e.id "
         "HAVING COUNT(*) = COUNT(p.deceased_on) ORDER BY 1";

@@ -24,12 +24,12 @@
  * A run is a restartable job.  Its payroll_runs row, one per month, is the
  * lock: taken by inserting it (ON CONFLICT DO NOTHING) or by taking over a
  * 'generating' row whose heartbeat is older than stale_seconds (its process
- * died).  Each batch of lines is its own transaction and inserts with
- * ON CONFLICT DO NOTHING on UNIQUE (enrollment_id, month, kind), and the
- * batch renews the heartbeat only while the lock is still ours; so a second
- * process cannot pay twice, and a process killed at any point leaves a month
- * that the next run resumes.  A month once generated is final: running it
- * again changes nothing (later approvals are paid as back pay next month).
+ * died).  Each batch of lines is its own transaction, which renews the
+ * heartbeat only while the lock is still ours, and UNIQUE (enrollment_id,
+ * month, kind) refuses a second line; so a second process cannot pay twice,
+ * and a process killed at any point leaves a month that the next run resumes
+ * (the regular lines from the enrollment after the last one paid).  A month once generated is
+ * final: running it again changes nothing (later approvals are paid as back pay next month).
  *
  * Runs, approval and export are city-wide: they need payroll:run:create /
  * approve / export and the whole registry in scope (a city-level actor or
@@ -71,6 +71,7 @@ typedef struct mz_payroll_amount {
 
 typedef struct mz_payroll_options {
     int batch_size;    /* lines per transaction; <= 0: 200 */
+    int chunk_size;    /* with url: lines the reading thread reads at a time; <= 0: 1000 */
     int stale_seconds; /* a heartbeat this old may be taken over; < 0: 120 */
     int pause_ms;      /* pause between batches, to leave the database to others; 0 none */
     /* Called after each batch with the phase ("regular", "back_pay", "recovery") and the
@@ -89,7 +90,7 @@ typedef struct mz_payroll_options {
                   mz_payroll_amount *out, mz_error *err);
     void *amount_arg; /* the hook's own state (e.g. a policy cache for one run) */
     /* The database's URL, for a second connection on which a thread reads and prices the
-     * next batch of regular lines while this one writes (a batch job's CLI); NULL: one. */
+     * regular lines while this one writes them (a batch job's CLI); NULL: one. */
     const char *url;
 } mz_payroll_options;
 

@@ -505,10 +505,10 @@ static void test_crash_resume_two_connections(void **state)
 }
 
 /* A pricing hook that doubles the stored amount and counts the calls made on the run's own
- * connection (main) and on others. */
+ * connection (main) and on others; the call numbered fail_at (from 1) fails. */
 typedef struct pricing {
     mz_db *main;
-    int on_main, elsewhere;
+    int on_main, elsewhere, fail_at;
 } pricing;
 
 static int doubled(void *arg, mz_db *db, const mz_payroll_basis *b, const char *month,
@@ -516,18 +516,21 @@ static int doubled(void *arg, mz_db *db, const mz_payroll_basis *b, const char *
 {
     pricing *p = arg;
     (void)month;
-    (void)err;
     if (db == p->main)
         p->on_main++;
     else
         p->elsewhere++;
+    if (p->on_main + p->elsewhere == p->fail_at)
+        return mz_error_set(err, 400, "invalid_value", "enrollment", "测试：第 %d 笔定价失败",
+                            p->fail_at);
     *out = (mz_payroll_amount){.amount_fen = b->stored_amount_fen * 2, .standard_fen = 1};
     return 1;
 }
 
-/* With the database's URL the regular lines of each batch are read and priced on a second
- * connection while the first writes the batch before: the same lines, each priced once, none
- * on the writing connection; batches of 7 leave a short last one. */
+/* With the database's URL the regular lines are read and priced on a second connection, in
+ * chunks (of 7 here), while the first writes the chunks before and commits every batch (25
+ * lines: four chunks): the same lines, each priced once, none on the writing connection, a
+ * short last chunk. */
 static void test_two_connections(void **state)
 {
     tdb *t = tdb_get(state);
@@ -535,16 +538,32 @@ static void test_two_connections(void **state)
     int64_t total = enroll_many(t, N);
     tdb_exec(t->db, "UPDATE enrollments SET basis_category = 'dibao'");
     pricing p = {.main = t->db};
-    mz_payroll_options o = {
-        .batch_size = 7, .stale_seconds = 120, .amount = doubled, .amount_arg = &p, .url = t->url};
+    mz_payroll_options o = {.batch_size = 25,
+                            .chunk_size = 7,
+                            .stale_seconds = 120,
+                            .amount = doubled,
+                            .amount_arg = &p,
+                            .url = t->url};
     json_t *out = NULL;
     mz_error err;
     mz_error_clear(&err);
+
+    /* Pricing fails on the 60th line (in the ninth chunk): the run fails with that error, the
+     * two transactions before it stay (four chunks each, 56 lines), the third leaves nothing... */
+    p.fail_at = 60;
+    assert_int_equal(mz_payroll_run(t->db, &t->cli, "2026-04", &o, &out, &err), -1);
+    tdb_assert_err(err, 400, "invalid_value", "enrollment");
+    assert_int_equal(q(t, "SELECT COUNT(*) FROM payment_lines WHERE month = ?", "2026-04"), 56);
+    assert_int_equal(p.elsewhere, 60);
+    assert_int_equal(p.on_main, 0);
+    /* ...and the run, taken over once stale, goes on from the 57th enrollment. */
+    p = (pricing){.main = t->db};
+    o.stale_seconds = 0;
     assert_int_equal(mz_payroll_run(t->db, &t->cli, "2026-04", &o, &out, &err), 0);
-    assert_int_equal(jint(out, "lines_added"), N);
+    assert_int_equal(jint(out, "lines_added"), N - 56);
     json_decref(out);
     assert_paid_once(t, N, 2 * total);
-    assert_int_equal(p.elsewhere, N);
+    assert_int_equal(p.elsewhere, N - 56);
     assert_int_equal(p.on_main, 0);
     assert_int_equal(
         q(t, "SELECT COUNT(*) FROM payment_lines WHERE month = ? AND standard_fen = 1", "2026-04"),

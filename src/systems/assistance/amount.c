@@ -120,7 +120,9 @@ static int load_prefixes(mz_assist_params_cache *c, mz_db *db, mz_error *err)
 static int params_key(const mz_assist_params_cache *c, const char *region, const char *day,
                       char key[112])
 {
-    size_t n = (size_t)snprintf(key, 112, "%.10s", day);
+    size_t n = strnlen(day, 10); /* once per line of a payroll: no snprintf */
+    memcpy(key, day, n);
+    key[n] = '\0';
     if (c->nprefixes < 0)
         return snprintf(key + n, 112 - n, "|%.12s", region) < 0 ? -1 : 0;
     for (int i = 0; i < c->nprefixes; i++) {
@@ -189,7 +191,9 @@ int mz_assist_payroll_amount(void *cache, mz_db *db, const mz_payroll_basis *b, 
     const mz_assist_params *p = NULL;
     char day[11];
     int64_t amount;
-    snprintf(day, sizeof day, "%.7s-01", month);
+    size_t mlen = strnlen(month, 7);
+    memcpy(day, month, mlen);
+    memcpy(day + mlen, "-01", 4);
     int rc = cache ? cached_params(cache, db, b->region_code, day, &p, err) : 1;
     if (rc < 0)
         return -1;
