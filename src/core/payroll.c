@@ -604,7 +604,8 @@ static int back_pay_phase(job *j, mz_error *err)
 /*
  * The regular phase on two connections, when the caller gave a second
  * (j->rdb): a thread reads the lines in chunks and decides their amounts on
- * j->rdb, all in one read snapshot taken when the phase starts, while this
+ * j->rdb, on SQLite all in one read snapshot taken when the phase starts (on
+ * PostgreSQL each statement reads its own, mz_db_begin_read), while this
  * thread writes the chunks before, committing every batch_size lines and after
  * the last chunk.  The cursor keeps the reader from the lines being written,
  * and the lock row keeps any other process from writing lines.  One snapshot,
