@@ -91,4 +91,7 @@ void mz_db_set_error(mz_db *db, const char *fmt, ...) __attribute__((format(prin
 mz_db *mz_sqlite_open(const char *path, char *err, size_t errlen);
 mz_db *mz_pg_open(const char *url, char *err, size_t errlen);
 
+/* Registers the mz-map VFS (sqlite_map.c) as SQLite's default; 0, or -1 when it could not. */
+int mz_sqlite_map_register(void);
+
 #endif

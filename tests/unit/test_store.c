@@ -763,6 +763,115 @@ static void test_open(void **state)
     unlink(path);
 }
 
+/* ---- SQLite: the map of the whole file (sqlite_map.c) ------------------------------------ */
+
+static int open_fds(void)
+{
+    int n = 0;
+    char path[64];
+    for (int fd = 0; fd < 1024; fd++) {
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        n += access(path, F_OK) == 0;
+    }
+    return n;
+}
+
+/* Rows, total length and a checksum of table t, as one text. */
+static void digest(mz_db *db, char *out, size_t len)
+{
+    char *v = NULL;
+    assert_int_equal(mz_db_query_text(db, &v,
+                                      "SELECT COUNT(*) || '/' || TOTAL(length(v)) || '/' || "
+                                      "TOTAL(id * unicode(substr(v, 1 + id % 150, 1))) FROM t",
+                                      ""),
+                     MZ_DB_ROW);
+    snprintf(out, len, "%s", v);
+    mz_free(v);
+}
+
+/* Adds n rows of 200 characters to t, each text different. */
+static void grow(mz_db *db, int n)
+{
+    assert_int_equal(mz_db_run(db, NULL,
+                               "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s "
+                               "WHERE i < ?) INSERT INTO t (v) SELECT substr(hex(randomblob(100)) "
+                               "|| hex(randomblob(100)), 1, 200) FROM s",
+                               "i", n),
+                     MZ_DB_OK);
+}
+
+static void test_map(void **state)
+{
+    struct fixture *f = fixture(state);
+    char err[256], a[128], b[128];
+    int none, one, two;
+
+    mz_db_close(f->db);
+    none = open_fds();
+    f->db = mz_db_open(f->url, err, sizeof(err));
+    assert_non_null(f->db);
+    exec_ok(f->db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    one = open_fds();
+
+    /* No 2 GB cap (Debian's unix VFS answers 2147418112 to both). */
+    assert_int_equal(count(f->db, "PRAGMA mmap_size"), 1099511627776);
+    exec_ok(f->db, "PRAGMA mmap_size = 3000000000");
+    assert_int_equal(count(f->db, "PRAGMA mmap_size"), 3000000000);
+
+    /* The fixture's connection maps 64 KB and reads the rest with pread; the other maps the
+     * whole file.  Both read the same rows however the file grows and shrinks. */
+    mz_db *other = mz_db_open(f->url, err, sizeof(err));
+    assert_non_null(other);
+    exec_ok(f->db, "PRAGMA mmap_size = 65536");
+    grow(f->db, 3000);
+    exec_ok(f->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    digest(f->db, a, sizeof a);
+    digest(other, b, sizeof b);
+    assert_string_equal(a, b);
+    assert_int_equal(strncmp(a, "3000/600000.0/", strlen("3000/600000.0/")), 0);
+
+    /* The file grows (by the other connection, then checkpointed by it) past both maps. */
+    grow(other, 5000);
+    exec_ok(other, "PRAGMA wal_checkpoint(TRUNCATE)");
+    digest(other, b, sizeof b);
+    digest(f->db, a, sizeof a);
+    assert_string_equal(a, b);
+    assert_int_equal(strncmp(a, "8000/1600000.0/", strlen("8000/1600000.0/")), 0);
+    /* ...and inside a read transaction another connection's writes stay unseen */
+    mz_db_begin_read(f->db);
+    digest(f->db, a, sizeof a);
+    grow(other, 1000);
+    exec_ok(other, "PRAGMA wal_checkpoint(PASSIVE)");
+    digest(f->db, b, sizeof b);
+    assert_string_equal(a, b);
+    mz_db_end_read(f->db);
+    digest(f->db, a, sizeof a);
+    assert_int_equal(strncmp(a, "9000/1800000.0/", strlen("9000/1800000.0/")), 0);
+
+    /* The file shrinks (VACUUM by the fixture's connection). */
+    exec_ok(f->db, "DELETE FROM t WHERE id % 10 <> 0 OR id > 8000");
+    exec_ok(f->db, "VACUUM");
+    exec_ok(f->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    digest(f->db, a, sizeof a);
+    digest(other, b, sizeof b);
+    assert_string_equal(a, b);
+    assert_int_equal(strncmp(a, "800/160000.0/", strlen("800/160000.0/")), 0);
+
+    /* One descriptor of the file for the process (the map's, beside each connection's own
+     * and, like SQLite's -shm, shared), closed with the file's last connection. */
+    two = open_fds();
+    assert_int_equal(two - one, one - none - 2);
+    mz_db_close(other);
+    digest(f->db, a, sizeof a);
+    assert_string_equal(a, b);
+    mz_db_close(f->db);
+    assert_int_equal(open_fds(), none);
+    f->db = mz_db_open(f->url, err, sizeof(err));
+    assert_non_null(f->db);
+    digest(f->db, a, sizeof a);
+    assert_string_equal(a, b);
+}
+
 /* ---- PostgreSQL: the per-connection cache of prepared statements ---------------------- */
 
 /* Statements prepared on this connection whose text contains marker. */
@@ -914,6 +1023,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         ON_SQLITE(test_open),
+        ON_SQLITE(test_map),
         BOTH(test_migrate),
         BOTH(test_concurrent_migrate),
         BOTH(test_text_round_trip),
