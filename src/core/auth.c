@@ -390,15 +390,50 @@ fail:
     return -1;
 }
 
+/*
+ * What a session or an API token stood for when it was last read, remembered on the connection
+ * (mz_db_memo_get_now) while the database is unchanged: any commit anywhere — a token revoked, a
+ * user disabled, a role's permissions changed, a session touched or ended — makes it be read
+ * again.  Hashing the token and reading the token, the user and the role was a sixth of a
+ * person profile's server time at 5 million persons (perf).  The key holds the token itself,
+ * which the request's own buffers hold as well.
+ */
+struct remembered {
+    mz_actor actor;
+    int64_t session_id, last_seen; /* a session's */
+    char csrf[MZ_TOKEN_LEN + 1];
+};
+
+static const struct remembered *recall(mz_db *db, const char *kind, const char *token, char *key,
+                                       size_t keylen)
+{
+    size_t len = 0;
+    snprintf(key, keylen, "%s:%s", kind, token);
+    const struct remembered *r = mz_db_memo_get_now(db, key, &len);
+    return r && len == sizeof *r ? r : NULL;
+}
+
 int mz_auth_session(mz_db *db, const mz_security *s, const char *token, mz_actor *actor, char *csrf,
                     mz_error *err)
 {
-    char token_hash[65];
+    char token_hash[65], key[MZ_TOKEN_LEN + 16];
     int64_t last_seen = 0, sid = 0;
     time_t now = time(NULL);
+    struct remembered *mine;
 
     if (token == NULL || strlen(token) != MZ_TOKEN_LEN)
         return mz_error_set(err, 401, "unauthenticated", NULL, "未登录或登录已过期，请重新登录");
+    const struct remembered *r = recall(db, "session", token, key, sizeof key);
+    if (r) {
+        sid = r->session_id;
+        last_seen = r->last_seen;
+        if (last_seen < now - s->idle_timeout_minutes * 60)
+            return mz_error_set(err, 401, "unauthenticated", NULL,
+                                "未登录或登录已过期，请重新登录");
+        memcpy(actor, &r->actor, sizeof *actor);
+        snprintf(csrf, MZ_TOKEN_LEN + 1, "%s", r->csrf);
+        goto touch;
+    }
     mz_sha256_hex(token, token_hash);
     mz_stmt *st = mz_db_prepare_bind(db,
                                      ACTOR_SQL(db, "s.id, s.csrf_token, s.last_seen_epoch, ",
@@ -427,6 +462,14 @@ int mz_auth_session(mz_db *db, const mz_security *s, const char *token, mz_actor
         return mz_error_internal(err, mz_db_errmsg(db));
     if (rc > 0)
         return mz_error_set(err, 401, "unauthenticated", NULL, "账户已停用或不存在，请重新登录");
+    mine = mz_malloc(sizeof *mine);
+    memcpy(&mine->actor, actor, sizeof *actor);
+    mine->session_id = sid;
+    mine->last_seen = last_seen;
+    snprintf(mine->csrf, sizeof mine->csrf, "%s", csrf);
+    mz_db_memo_put(db, key, mine, sizeof *mine);
+    mz_free(mine);
+touch:
     /* Touch at most once a minute, so reads do not all become writes; a read transaction the
      * request began for its reads ends first (the router begins another after). */
     if (last_seen < now - 60) {
@@ -440,9 +483,14 @@ int mz_auth_session(mz_db *db, const mz_security *s, const char *token, mz_actor
 
 int mz_auth_bearer(mz_db *db, const char *token, mz_actor *actor, mz_error *err)
 {
-    char token_hash[65];
+    char token_hash[65], key[MZ_TOKEN_LEN + 16];
     if (token == NULL || strlen(token) != MZ_TOKEN_LEN)
         return mz_error_set(err, 401, "unauthenticated", NULL, "访问令牌无效");
+    const struct remembered *r = recall(db, "bearer", token, key, sizeof key);
+    if (r) {
+        memcpy(actor, &r->actor, sizeof *actor);
+        return 0;
+    }
     mz_sha256_hex(token, token_hash);
     mz_stmt *st =
         mz_db_prepare_bind(db,
@@ -464,6 +512,10 @@ int mz_auth_bearer(mz_db *db, const char *token, mz_actor *actor, mz_error *err)
         return mz_error_set(err, 401, "unauthenticated", NULL, "访问令牌无效");
     if (rc > 0)
         return mz_error_set(err, 401, "unauthenticated", NULL, "访问令牌所属账户已停用");
+    struct remembered *mine = mz_calloc(1, sizeof *mine);
+    memcpy(&mine->actor, actor, sizeof *actor);
+    mz_db_memo_put(db, key, mine, sizeof *mine);
+    mz_free(mine);
     return 0;
 }
 

@@ -80,6 +80,15 @@ const void *mz_db_memo_get(mz_db *db, const char *key, size_t *len)
     return NULL;
 }
 
+const void *mz_db_memo_get_now(mz_db *db, const char *key, size_t *len)
+{
+    int64_t schema = 0;
+    if (db->ops->data_version == NULL ||
+        mz_db_query_int64(db, &schema, "PRAGMA schema_version", "") != MZ_DB_ROW)
+        return NULL;
+    return mz_db_memo_get(db, key, len);
+}
+
 void mz_db_memo_put(mz_db *db, const char *key, const void *data, size_t len)
 {
     int64_t v = data_version(db);

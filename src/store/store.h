@@ -97,6 +97,13 @@ void mz_db_end_read(mz_db *db);
  */
 const void *mz_db_memo_get(mz_db *db, const char *key, size_t *len);
 void mz_db_memo_put(mz_db *db, const char *key, const void *data, size_t len);
+/*
+ * mz_db_memo_get for the first read of a request: it first runs a statement (on SQLite one
+ * that reads the file's header), so that the data version is the one the current read
+ * snapshot sees (mz_db_begin_read: the snapshot begins with it) or, outside one, the
+ * database's of now.
+ */
+const void *mz_db_memo_get_now(mz_db *db, const char *key, size_t *len);
 
 /*
  * Prepares one statement with '?' placeholders; NULL on error (see errmsg).

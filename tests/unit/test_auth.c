@@ -710,6 +710,63 @@ static void test_role_permissions_seen_at_once(void **state)
     mz_db_close(other);
 }
 
+/*
+ * The actor of a token or a session is remembered per connection on SQLite (mz_db_memo_get_now),
+ * but a token revoked, a user disabled or a session ended by another connection (another server
+ * process) is refused by the very next request, as the first read of its snapshot.
+ */
+static void test_actor_change_seen_at_once(void **state)
+{
+    tdb *t = tdb_get(state);
+    char token[MZ_TOKEN_LEN + 1], msg[256], stoken[MZ_TOKEN_LEN + 1], csrf[MZ_TOKEN_LEN + 1],
+        got[MZ_TOKEN_LEN + 1];
+    int64_t token_id = 0;
+    mz_actor a;
+    mz_error err;
+    int64_t id = tdb_user(t, "svc.seen", "auditor", "321300000000");
+    tdb_begin(t);
+    assert_int_equal(mz_token_create(t->db, &t->cli, id, "seen", token, &token_id, &err), 0);
+    tdb_commit(t);
+    assert_int_equal(login(t, "svc.seen", TDB_PASSWORD, stoken, csrf, &a, &err), 0);
+    mz_db *other = mz_db_open(t->url, msg, sizeof msg);
+    assert_non_null(other);
+
+    /* auth(kind, want): one request's authentication, in its read snapshot, twice when it
+     * succeeds (the second from the memo) */
+#define AUTH(session, want)                                                                        \
+    for (int i = 0; i < ((want) == 0 ? 2 : 1); i++) {                                              \
+        mz_db_begin_read(t->db);                                                                   \
+        assert_int_equal(session ? mz_auth_session(t->db, &t->sec, stoken, &a, got, &err)          \
+                                 : mz_auth_bearer(t->db, token, &a, &err),                         \
+                         want);                                                                    \
+        mz_db_end_read(t->db);                                                                     \
+    }
+    AUTH(0, 0);
+    assert_int_equal(a.id, id);
+    AUTH(1, 0);
+    assert_string_equal(got, csrf);
+    assert_int_equal(mz_db_run(other, NULL, "UPDATE users SET disabled = 1 WHERE id = ?", "i", id),
+                     MZ_DB_OK);
+    AUTH(0, -1);
+    tdb_assert_err(err, 401, "unauthenticated", "");
+    AUTH(1, -1);
+    tdb_assert_err(err, 401, "unauthenticated", "");
+    assert_int_equal(mz_db_run(other, NULL, "UPDATE users SET disabled = 0 WHERE id = ?", "i", id),
+                     MZ_DB_OK);
+    AUTH(0, 0);
+    AUTH(1, 0);
+    assert_int_equal(
+        mz_db_run(other, NULL, "UPDATE api_tokens SET revoked = 1 WHERE id = ?", "i", token_id),
+        MZ_DB_OK);
+    AUTH(0, -1);
+    AUTH(1, 0);
+    assert_int_equal(mz_db_run(other, NULL, "DELETE FROM sessions", ""), MZ_DB_OK);
+    AUTH(1, -1);
+    tdb_assert_err(err, 401, "unauthenticated", "");
+#undef AUTH
+    mz_db_close(other);
+}
+
 #define BOTH(fn)                                                                                   \
     {"sqlite/" #fn, fn, setup_sqlite, tdb_teardown, NULL},                                         \
     {                                                                                              \
@@ -736,6 +793,7 @@ int main(void)
         BOTH(test_session_disabled_user_and_logout),
         BOTH(test_bearer),
         BOTH(test_role_permissions_seen_at_once),
+        BOTH(test_actor_change_seen_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
