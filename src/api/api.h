@@ -40,7 +40,7 @@ typedef struct mz_kv {
 
 #define MZ_MAX_KV 64
 #define MZ_MAX_PARAMS 4
-#define MZ_MAX_HEADER_BYTES 16384 /* all request header names and values together */
+#define MZ_MAX_HEADER_BYTES 8192 /* all request header names and values together */
 
 typedef struct mz_req {
     mz_app *app;

@@ -9,7 +9,7 @@
 // - An unknown path under /api/ answers 404 with the JSON error body (code not_found).
 // - A known path with a method it does not take answers 405 method_not_allowed with an
 //   Allow header listing the methods it does take (RFC 9110 §15.5.6).
-// - Request headers over 16 KiB: 431 or the connection is closed.
+// - Request headers over 8 KiB: 431 headers_too_large; far over: 431 or the connection is closed.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,7 +80,13 @@ test('wrong method → 405 method_not_allowed with Allow', async () => {
   expectError(res, 405, 'method_not_allowed', null);
 });
 
-test('request headers over 16 KiB are refused (431 or connection closed)', async () => {
+test('request headers over 8 KiB are refused with 431 headers_too_large', async () => {
+  expectStatus(await rawRequest('GET', '/health', { headers: { 'x-padding': 'a'.repeat(7 * 1024) } }), 200);
+  const res = await rawRequest('GET', '/health', { headers: { 'x-padding': 'a'.repeat(10 * 1024) } });
+  expectError(res, 431, 'headers_too_large', null);
+});
+
+test('request headers far over 8 KiB are refused (431 or connection closed)', async () => {
   let res = null;
   try {
     res = await rawRequest('GET', '/health', { headers: { 'x-padding': 'a'.repeat(20 * 1024) } });
