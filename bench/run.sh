@@ -155,7 +155,11 @@ pg_create() {
 
 # db_new NAME: an empty database NAME, migrated by minzheng.
 db_new() {
-  if [ "$STORE" = postgresql ]; then pg_create "$1"; else rm -f "$(db_url "$1")"; fi
+  if [ "$STORE" = postgresql ]; then
+    pg_create "$1"
+  else
+    rm -f "$(db_url "$1")" "$(db_url "$1")-wal" "$(db_url "$1")-shm"
+  fi
   "$BIN" --db "$(db_url "$1")" migrate >/dev/null
 }
 
@@ -262,7 +266,7 @@ elif [ "$STORE" = postgresql ]; then
   db_new base
 else
   say "plain-SQL bulk load (sqlite3 .import + INSERT … SELECT, no validation)"
-  "$BIN" --db "$BASE_DB" migrate >/dev/null
+  db_new base # a work directory's earlier load is replaced, not loaded into
 fi
 sed -e "s|@DIR@|$CITY|g" -e "s|@NOW@|$NOW|g" bench/sql/$SQL_PREFIX-load.sql >"$WORK/load.sql"
 sql_cmd base
