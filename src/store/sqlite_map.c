@@ -471,29 +471,30 @@ static int v_current_time_int64(sqlite3_vfs *vfs, sqlite3_int64 *out)
     return RVFS->xCurrentTimeInt64(RVFS, out);
 }
 
-static sqlite3_vfs map_vfs;
+static sqlite3_vfs map_vfs = {
+    .iVersion = 2,
+    .zName = "mz-map",
+    .xOpen = v_open,
+    .xDelete = v_delete,
+    .xAccess = v_access,
+    .xFullPathname = v_full_pathname,
+    .xDlOpen = v_dl_open,
+    .xDlError = v_dl_error,
+    .xDlSym = v_dl_sym,
+    .xDlClose = v_dl_close,
+    .xRandomness = v_randomness,
+    .xSleep = v_sleep,
+    .xCurrentTime = v_current_time,
+    .xGetLastError = v_get_last_error,
+    .xCurrentTimeInt64 = v_current_time_int64,
+};
 
 int mz_sqlite_map_register(void)
 {
     real_vfs = sqlite3_vfs_find("unix");
     if (real_vfs == NULL || real_vfs->iVersion < 2)
         return -1;
-    map_vfs.iVersion = 2;
     map_vfs.szOsFile = (int)sizeof(struct map_file) + real_vfs->szOsFile;
     map_vfs.mxPathname = real_vfs->mxPathname;
-    map_vfs.zName = "mz-map";
-    map_vfs.xOpen = v_open;
-    map_vfs.xDelete = v_delete;
-    map_vfs.xAccess = v_access;
-    map_vfs.xFullPathname = v_full_pathname;
-    map_vfs.xDlOpen = v_dl_open;
-    map_vfs.xDlError = v_dl_error;
-    map_vfs.xDlSym = v_dl_sym;
-    map_vfs.xDlClose = v_dl_close;
-    map_vfs.xRandomness = v_randomness;
-    map_vfs.xSleep = v_sleep;
-    map_vfs.xCurrentTime = v_current_time;
-    map_vfs.xGetLastError = v_get_last_error;
-    map_vfs.xCurrentTimeInt64 = v_current_time_int64;
     return sqlite3_vfs_register(&map_vfs, 1) == SQLITE_OK ? 0 : -1;
 }

@@ -628,6 +628,20 @@ static void test_bearer(void **state)
     tdb_assert_err(err, 401, "unauthenticated", "");
 }
 
+/* An auditor of 宿迁市 named username with an API token (its id in *token_id when given). */
+static int64_t token_user(tdb *t, const char *username, char *token, int64_t *token_id)
+{
+    int64_t tid = 0;
+    mz_error err;
+    int64_t id = tdb_user(t, username, "auditor", "321300000000");
+    tdb_begin(t);
+    assert_int_equal(mz_token_create(t->db, &t->cli, id, "test", token, &tid, &err), 0);
+    tdb_commit(t);
+    if (token_id)
+        *token_id = tid;
+    return id;
+}
+
 /*
  * A role's permissions are remembered per connection on SQLite (mz_db_memo_get), but a change
  * to them is seen at once: by the next request on that connection whether another connection
@@ -637,13 +651,9 @@ static void test_role_permissions_seen_at_once(void **state)
 {
     tdb *t = tdb_get(state);
     char token[MZ_TOKEN_LEN + 1], msg[256];
-    int64_t token_id = 0;
     mz_actor a;
     mz_error err;
-    int64_t id = tdb_user(t, "svc.perm", "auditor", "321300000000");
-    tdb_begin(t);
-    assert_int_equal(mz_token_create(t->db, &t->cli, id, "perm", token, &token_id, &err), 0);
-    tdb_commit(t);
+    token_user(t, "svc.perm", token, NULL);
 
     for (int i = 0; i < 2; i++) { /* the second from the memo on SQLite */
         mz_db_begin_read(t->db);
@@ -723,10 +733,7 @@ static void test_actor_change_seen_at_once(void **state)
     int64_t token_id = 0;
     mz_actor a;
     mz_error err;
-    int64_t id = tdb_user(t, "svc.seen", "auditor", "321300000000");
-    tdb_begin(t);
-    assert_int_equal(mz_token_create(t->db, &t->cli, id, "seen", token, &token_id, &err), 0);
-    tdb_commit(t);
+    int64_t id = token_user(t, "svc.seen", token, &token_id);
     assert_int_equal(login(t, "svc.seen", TDB_PASSWORD, stoken, csrf, &a, &err), 0);
     mz_db *other = mz_db_open(t->url, msg, sizeof msg);
     assert_non_null(other);
