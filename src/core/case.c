@@ -2125,11 +2125,15 @@ int mz_case_list(mz_db *db, const mz_case_registry *reg, const mz_actor *actor,
      * (perf: a township's every case read, sorted and dropped but twenty) cost a fifth of a
      * page.  The cases of one household or one applicant (a profile's) are few and come from
      * their index in id order: those are read directly, without the subquery's temporary
-     * table (perf: opening and dropping it was a third of a person profile's case list). */
+     * table (perf: opening and dropping it was a third of a person profile's case list).
+     * The ids come from cases alone: the filters are all on its columns, and every case's
+     * region exists (a foreign key), so joining the regions there only sought one row of
+     * regions for each case of the range (wrk at 5 million: 1,900-2,100 -> 2,500 pages a
+     * second). */
     int direct = f->household_id || f->applicant_person_id;
     mz_query_init(&q, direct ? "SELECT " CASE_COLUMNS CASE_FROM "WHERE 1 = 1"
                              : "SELECT " CASE_COLUMNS CASE_FROM
-                               "WHERE c.id IN (SELECT c.id " CASE_FROM "WHERE 1 = 1");
+                               "WHERE c.id IN (SELECT c.id FROM cases c WHERE 1 = 1");
     list_where(&q, actor, f, sub, day);
     mz_query_add(&q,
                  direct ? " ORDER BY c.id DESC LIMIT ? OFFSET ?"
